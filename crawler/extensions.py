@@ -1,0 +1,64 @@
+"""Record each crawl as a crawl run (start, end, pages, stored, drops by reason, errors)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import defaultdict
+from typing import Any
+
+from scrapy import Spider, signals
+
+from crawler.resources import crawl_database
+from storage.runs import finish_crawl_run, start_crawl_run
+
+logger = logging.getLogger(__name__)
+
+DROP_PREFIX = "newsmon/dropped/"
+SOURCE_PREFIX = "newsmon/source/"
+
+
+def summarize_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """The figures a crawl run keeps, from Scrapy's stats."""
+    per_source: dict[str, dict[str, int]] = defaultdict(dict)
+    for key, value in stats.items():
+        if key.startswith(SOURCE_PREFIX):
+            source_id, _, name = key[len(SOURCE_PREFIX):].partition("/")
+            per_source[source_id][name] = int(value)
+    errors = sum(
+        int(v) for k, v in stats.items()
+        if k.startswith(("newsmon/errors/", "spider_exceptions/")) and isinstance(v, int)
+    )
+    return {
+        "pages": int(stats.get("response_received_count", 0)),
+        "items_stored": int(stats.get("newsmon/stored", 0)),
+        "dropped": {k[len(DROP_PREFIX):]: int(v) for k, v in stats.items() if k.startswith(DROP_PREFIX)},
+        "errors": errors,
+        "per_source": dict(per_source),
+    }
+
+
+class CrawlRunRecorder:
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> CrawlRunRecorder:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        # after the store pipeline's final flush, which also listens to spider_closed
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        sources = [s.id for s in getattr(spider, "sources", [])]
+        self.run_id = start_crawl_run(crawl_database(self.crawler), spider.name, sources, os.getpid())
+        self.crawler.stats.set_value("newsmon/crawl_run_id", self.run_id)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.run_id is None:
+            return
+        summary = summarize_stats(self.crawler.stats.get_stats())
+        status = "finished" if reason == "finished" else reason
+        finish_crawl_run(crawl_database(self.crawler), self.run_id, status=status, **summary)

@@ -1,0 +1,170 @@
+"""A second opinion on where the article sits: a text-density scorer for Chinese pages.
+
+Readability's idea, tuned for Chinese: every block of running text scores by its sentence
+punctuation and length, the score flows to its container and (halved) to the container's
+parent, and the best-scoring container, discounted by its link density, is the article.
+trafilatura is the first choice; this is the fallback and the check on what it returns
+(`crawler.extract.article` decides between them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from lxml import etree, html
+
+_DROP = frozenset({
+    "script", "style", "noscript", "iframe", "select", "option", "button", "input",
+    "textarea", "nav", "footer", "aside", "svg", "canvas", "object", "embed", "template",
+    "head", "label", "map", "menu",
+})
+BLOCK = frozenset({
+    "address", "article", "blockquote", "body", "center", "dd", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "td", "th", "thead",
+    "tr", "ul", "html", "caption",
+})
+# units whose score belongs to the element that holds them, not to themselves
+_LEAF_UNITS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote",
+                         "dd", "dt", "figcaption", "address"})
+_PUNCT = re.compile(r"[，。！？；：、,.!?;]")
+_SPACE = re.compile(r"\s+")
+
+
+def _tag(el: etree._Element) -> str:
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else ""
+
+
+def parse(markup: str) -> html.HtmlElement | None:
+    """Lenient parse; None when lxml finds no tree (empty or binary junk)."""
+    markup = re.sub(r"^\s*<\?xml[^>]*>", "", markup)
+    try:
+        root = html.fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+    for el in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
+        _drop(el)
+    for el in list(root.iter()):
+        if _tag(el) in _DROP and el.getparent() is not None:
+            _drop(el)
+    return root
+
+
+def _drop(el: etree._Element) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _inline_text(block: etree._Element) -> tuple[str, int]:
+    """Text of `block` outside nested blocks, and how many characters of it sit in links."""
+    parts: list[str] = [block.text or ""]
+    linked = 0
+
+    def walk(el: etree._Element, in_link: bool) -> None:
+        nonlocal linked
+        for child in el:
+            tag = _tag(child)
+            if tag not in BLOCK:
+                link = in_link or tag == "a"
+                own = child.text or ""
+                parts.append(own)
+                if link:
+                    linked += len(_SPACE.sub("", own))
+                walk(child, link)
+            if (child.tail and el is block) or (child.tail and _tag(el) not in BLOCK):
+                parts.append(child.tail)
+                if in_link and el is not block:
+                    linked += len(_SPACE.sub("", child.tail))
+
+    walk(block, _tag(block) == "a")
+    return "".join(parts), linked
+
+
+def _link_chars(el: etree._Element) -> int:
+    return sum(len(_SPACE.sub("", a.text_content())) for a in el.iter("a"))
+
+
+def _text_len(el: etree._Element) -> int:
+    return len(_SPACE.sub("", el.text_content()))
+
+
+def best_node(root: html.HtmlElement) -> list[etree._Element]:
+    """The article container plus siblings that continue it (readability's rule)."""
+    scores: dict[etree._Element, float] = defaultdict(float)
+    for block in root.iter():
+        tag = _tag(block)
+        if tag not in BLOCK:
+            continue
+        text, linked = _inline_text(block)
+        flat = _SPACE.sub("", text)
+        if len(flat) < 10:
+            continue
+        unit = (1 + len(_PUNCT.findall(flat)) + min(len(flat) / 100, 3)) * (1 - linked / len(flat))
+        holder = block.getparent() if tag in _LEAF_UNITS else block
+        if holder is None:
+            continue
+        scores[holder] += unit
+        parent = holder.getparent()
+        if parent is not None:
+            scores[parent] += unit / 2
+    if not scores:
+        return []
+    adjusted = {}
+    for el, score in scores.items():
+        total = _text_len(el)
+        density = _link_chars(el) / total if total else 1.0
+        adjusted[el] = score * (1 - density)
+    top = max(adjusted, key=adjusted.__getitem__)
+    parent = top.getparent()
+    if parent is None:
+        return [top]
+    threshold = max(10.0, adjusted[top] * 0.2)
+    chosen = []
+    for sibling in parent:
+        if sibling is top or adjusted.get(sibling, 0.0) >= threshold:
+            chosen.append(sibling)
+    return chosen
+
+
+def _render(el: etree._Element, out: list[str]) -> None:
+    tag = _tag(el)
+    if tag == "br" or tag in BLOCK:
+        out.append("\n")
+    if tag in BLOCK and tag not in ("body", "html"):
+        total = _text_len(el)
+        if total and total < 200 and _link_chars(el) / total > 0.5:
+            out.append("\n")
+            return
+    out.append(el.text or "")
+    for child in el:
+        _render(child, out)
+        out.append(child.tail or "")
+    if tag in BLOCK:
+        out.append("\n")
+
+
+def render_text(elements: list[etree._Element]) -> str:
+    """Plain text of `elements`, one line per block, link-list blocks left out."""
+    out: list[str] = []
+    for el in elements:
+        _render(el, out)
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(out).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def density_extract(markup: str) -> str:
+    root = parse(markup)
+    if root is None:
+        return ""
+    return render_text(best_node(root))

@@ -1,0 +1,127 @@
+"""Small pure text functions shared by extraction, dedup and classification."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from functools import lru_cache
+
+import opencc
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return str(_converter("t2s").convert(text))
+
+
+def detect_script(text: str) -> str | None:
+    """'Hant' when converting to Simplified changes a noticeable share of Han characters."""
+    han = _HAN.findall(text[:5000])
+    if len(han) < 10:
+        return None
+    sample = "".join(han)
+    simplified = to_simplified(sample)
+    changed = sum(1 for a, b in zip(sample, simplified, strict=False) if a != b)
+    return "Hant" if changed / len(han) > 0.03 else "Hans"
+
+
+def normalize_for_matching(text: str) -> str:
+    """Simplified script, NFKC, lower case, no punctuation or whitespace.
+
+    The form dedup hashes and shingles, and the classifier reads: a Traditional-script
+    mirror and its Simplified original normalise to (nearly) the same string.
+    """
+    text = unicodedata.normalize("NFKC", to_simplified(text)).lower()
+    return _NOT_WORD.sub("", text)
+
+
+def content_hash(normalized: str) -> str:
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
+
+
+# --- cleaning steps: text in, text out ------------------------------------------------
+
+# Full-width letters, digits and the symbols that sit inside numbers and addresses fold to
+# ASCII; full-width ，：；！？（） are Chinese punctuation and stay as written.
+_WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
+                if chr(cp) not in "，：；！？（）［］｛｝～＂＇"}
+_ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SPACES = re.compile(r" {2,}")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def normalize_width(text: str) -> str:
+    """Fold full-width ASCII letters/digits/symbols; keep Chinese punctuation."""
+    return text.translate(_WIDTH_TABLE)
+
+
+def normalize_whitespace(text: str) -> str:
+    """Odd spaces become one plain space, zero-width characters go, lines are stripped."""
+    text = _ZERO_WIDTH.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _SPACES.sub(" ", _ODD_SPACE.sub(" ", text))
+    text = "\n".join(line.strip() for line in text.split("\n"))
+    return _BLANK_LINES.sub("\n\n", text).strip()
+
+
+# Mirror sites that convert Simplified to Traditional through a pinyin-annotating tool leave
+# `區(qū)域`; broken copies replace the tone-marked vowel with `?`.
+_PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN_ARTEFACT = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]([{_PINYIN_LETTERS}?]*[{_PINYIN_LETTERS}?][{_PINYIN_LETTERS}?]*)[)）]"
+)
+_TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ?]")
+PINYIN_REPEAT = 3  # fewer than this on a page: bracketed pinyin is the author's own
+
+
+def repair_pinyin(text: str) -> str:
+    """Remove `(qū)` after Han characters, but only when the page shows it repeatedly."""
+    found = [m for m in _PINYIN_ARTEFACT.finditer(text) if _TONE_MARKS.search(m.group(1))]
+    if len(found) < PINYIN_REPEAT:
+        return text
+    return _PINYIN_ARTEFACT.sub(
+        lambda m: "" if _TONE_MARKS.search(m.group(1)) else m.group(0), text
+    )
+
+
+_SENTENCE_END = re.compile(r"[。！？!?…；;：:”’」』）)】》]$|[.]$")
+_HAN_EDGE = re.compile(r"[\u3400-\u9fff，、“《]")
+
+
+def reflow(text: str, *, min_lines: int = 6) -> str:
+    """Join hard-wrapped column lines into paragraphs.
+
+    A line that does not end a sentence continues on the next non-blank line; Chinese
+    joins without a space, Latin words keep one. Texts whose lines mostly end sentences
+    are left alone, so ordinary paragraph text passes through unchanged.
+    """
+    lines = [line.strip() for line in text.split("\n")]
+    filled = [line for line in lines if line]
+    if len(filled) < min_lines:
+        return text
+    open_lines = sum(1 for line in filled if not _SENTENCE_END.search(line))
+    if open_lines / len(filled) < 0.5:
+        return text
+    paragraphs: list[str] = []
+    current = ""
+    for line in filled:
+        if not current:
+            current = line
+        elif _HAN_EDGE.search(current[-1]) or _HAN_EDGE.search(line[0]):
+            current += line
+        else:
+            current += " " + line
+        if _SENTENCE_END.search(line):
+            paragraphs.append(current)
+            current = ""
+    if current:
+        paragraphs.append(current)
+    return "\n".join(paragraphs)

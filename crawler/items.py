@@ -1,0 +1,70 @@
+"""The items that flow through newsmon's pipelines.
+
+A spider yields a :class:`PageItem` (what was fetched); the extract pipeline turns it into
+an :class:`ArticleItem` that the later stages enrich and the store pipeline writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class PageItem:
+    """A fetched page that should hold one article."""
+
+    source_id: str
+    url: str
+    canonical_url: str
+    body: bytes
+    fetched_at: datetime
+    http_encoding: str | None = None
+    content_type: str | None = None
+    kind: str = "article"  # "article" or "document" (PDF/DOCX)
+    feed_url: str | None = None
+    feed_title: str | None = None
+    feed_published_at: datetime | None = None
+
+
+@dataclass
+class CategoryScore:
+    name: str
+    score: float
+
+
+@dataclass
+class ArticleItem:
+    """One article, from extraction to storage."""
+
+    source_id: str
+    url: str
+    canonical_url: str
+    fetched_at: datetime
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    site_name: str | None = None
+    language: str | None = None
+    origin: str | None = None
+    script: str | None = None  # "Hans" or "Hant"
+    kind: str = "article"
+    raw_html: bytes | None = None
+    encoding: str | None = None
+    content_type: str | None = None
+    # filled by the normalise stage
+    text_normalized: str = ""
+    content_hash: str = ""
+    minhash: bytes | None = None
+    # filled by the dedup stage
+    story_id: int | None = None
+    new_story: bool = False  # the dedup stage opened a new story for this article
+    # filled by the classify stage
+    categories: list[CategoryScore] = field(default_factory=list)
+    primary_category: str | None = None
+    relevance: float | None = None
+    relevant: bool | None = None
+    regions: list[str] = field(default_factory=list)
+    organizations: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)

@@ -1,0 +1,60 @@
+"""Scrapy settings for newsmon (`scrapy crawl feeds|sites` and `newsmon crawl` share them)."""
+
+import os
+
+BOT_NAME = "newsmon"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# An honest User-Agent that names the project and where to read about it.
+USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; public-welfare news monitor)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: AutoThrottle adapts the delay to each server's latency; per-domain caps hold
+# even when many sources share a host.
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 12
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REACTOR_THREADPOOL_MAXSIZE = 16
+LOG_LEVEL = os.environ.get("NEWSMON_LOG_LEVEL", "INFO")
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.StoredArticleFilter": 540,
+    "crawler.middlewares.ConditionalGetMiddleware": 560,
+}
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.validate.ValidatePipeline": 150,
+    "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.dedup.DedupPipeline": 300,
+    "pipelines.classify.ClassifyPipeline": 400,
+    "pipelines.store.StorePipeline": 500,
+}
+
+EXTENSIONS = {
+    "crawler.extensions.CrawlRunRecorder": 500,
+}
+
+# newsmon's own settings (environment variables override the defaults)
+NEWSMON_DATABASE_URL = os.environ.get("NEWSMON_DATABASE_URL", "sqlite:///var/newsmon.db")
+NEWSMON_SOURCES = os.environ.get("NEWSMON_SOURCES", "")
+NEWSMON_EXTRACT_WORKERS = int(os.environ.get("NEWSMON_EXTRACT_WORKERS", "0"))  # 0: one per core
+NEWSMON_STORE_BATCH_SIZE = 100
+NEWSMON_STORE_FLUSH_SECONDS = 2.0
+NEWSMON_KEEP_RAW_HTML = True
+NEWSMON_MIN_TEXT_LENGTH = 50

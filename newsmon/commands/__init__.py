@@ -1,0 +1,1 @@
+"""`newsmon` subcommands, one module each; each module exposes `command`."""

@@ -1,0 +1,99 @@
+"""Run newsmon's spiders in this process (the CLI, the demo and the daemon's children)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler, CrawlerProcess
+from scrapy.settings import Settings
+
+SPIDERS = ("feeds", "sites")
+
+
+def crawl_settings(db_url: str, sources_file: Path | str | None,
+                   overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("NEWSMON_DATABASE_URL", db_url, priority="cmdline")
+    if sources_file:
+        settings.set("NEWSMON_SOURCES", str(sources_file), priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+@dataclass
+class CrawlReport:
+    spider: str
+    stats: dict[str, Any] = field(default_factory=dict)
+    finish_reason: str | None = None
+
+
+class _Progress:
+    """A live progress line on a terminal: pages, articles stored, dropped."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        from twisted.internet import task
+
+        self.crawler = crawler
+        self.loop = task.LoopingCall(self.show)
+        crawler.signals.connect(self.start, signal=signals.spider_opened)
+        crawler.signals.connect(self.stop, signal=signals.spider_closed)
+
+    def start(self, spider: Any) -> None:
+        self.loop.start(1.0)
+
+    def stop(self, spider: Any) -> None:
+        if self.loop.running:
+            self.loop.stop()
+        sys.stderr.write("\r\033[K")
+
+    def show(self) -> None:
+        stats = self.crawler.stats.get_stats()
+        dropped = sum(v for k, v in stats.items() if k.startswith("newsmon/dropped/"))
+        sys.stderr.write(
+            f"\r\033[K{self.crawler.spidercls.name}: {stats.get('response_received_count', 0)} pages,"
+            f" {stats.get('newsmon/stored', 0)} stored, {dropped} dropped,"
+            f" {stats.get('newsmon/errors/download', 0)} errors"
+        )
+        sys.stderr.flush()
+
+
+def run_crawl(
+    db_url: str,
+    sources_file: Path | str | None,
+    source_ids: list[str],
+    spiders: list[str],
+    overrides: dict[str, Any] | None = None,
+    progress: bool = False,
+) -> list[CrawlReport]:
+    """Run the spiders one after the other (feeds first, so sites skips what they stored)."""
+    settings = crawl_settings(db_url, sources_file, overrides)
+    process = CrawlerProcess(settings, install_root_handler=not progress)
+    reports: list[CrawlReport] = []
+    kwargs = {"sources": ",".join(source_ids)} if source_ids else {}
+
+    def chain(_: Any = None) -> Any:
+        if len(reports) == len(spiders):
+            return None
+        name = spiders[len(reports)]
+        crawler = process.create_crawler(name)
+        report = CrawlReport(spider=name)
+        reports.append(report)
+        if progress:
+            _Progress(crawler)
+
+        def finished(result: Any) -> Any:
+            report.stats = dict(crawler.stats.get_stats())
+            report.finish_reason = report.stats.get("finish_reason")
+            return chain()
+
+        return process.crawl(crawler, **kwargs).addBoth(finished)
+
+    chain()
+    process.start()
+    return reports

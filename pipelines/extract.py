@@ -1,0 +1,129 @@
+"""Extract stage: fetched page → article fields, in a process pool off the reactor."""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from multiprocessing import get_context
+from typing import Any
+
+from scrapy import Spider
+from scrapy.exceptions import DropItem, NotConfigured
+from twisted.internet import threads
+from twisted.internet.defer import Deferred
+
+from crawler.extract import Extraction, ExtractionError, extract_article, extract_document
+from crawler.items import ArticleItem, PageItem
+
+logger = logging.getLogger(__name__)
+
+
+def extract_page(body: bytes, url: str, kind: str, content_type: str | None,
+                 http_encoding: str | None, timezone: str, min_length: int) -> Extraction | str:
+    """Runs in a worker process; returns the extraction or the reason it failed."""
+    try:
+        if kind == "document":
+            return extract_document(body, url, content_type)
+        return extract_article(body, url, http_encoding=http_encoding, timezone=timezone,
+                               min_length=min_length)
+    except ExtractionError as exc:
+        return f"no_content: {exc}"
+    except Exception as exc:  # a hostile page must never take the crawl down
+        logger.exception("extraction crashed on %s", url)
+        return f"extraction_error: {type(exc).__name__}: {exc}"
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def shared_pool(workers: int) -> ProcessPoolExecutor:
+    """One pool per process, reused by every crawl in it: starting workers costs seconds
+    (each imports trafilatura), and the feeds and sites spiders run one after the other."""
+    pool = _POOLS.get(workers)
+    if pool is None:
+        # spawn, not fork: the parent runs a reactor and threads that a fork would copy
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        _POOLS[workers] = pool
+        atexit.register(pool.shutdown, wait=False, cancel_futures=True)
+    return pool
+
+
+def _looks_binary(body: bytes, content_type: str | None) -> bool:
+    if content_type and not any(t in content_type.lower() for t in ("html", "xml", "text")):
+        return True
+    head = body[:2048]
+    return b"\x00" in head
+
+
+class ExtractPipeline:
+    def __init__(self, crawler: Any, workers: int, keep_raw: bool, min_length: int) -> None:
+        self.crawler = crawler
+        self.workers = workers
+        self.keep_raw = keep_raw
+        self.min_length = min_length
+        self.executor: Executor | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ExtractPipeline:
+        settings = crawler.settings
+        if not settings.getbool("NEWSMON_EXTRACT_ENABLED", True):
+            raise NotConfigured
+        workers = settings.getint("NEWSMON_EXTRACT_WORKERS") or (os.cpu_count() or 1)
+        pipeline = cls(crawler, workers, settings.getbool("NEWSMON_KEEP_RAW_HTML", True),
+                       settings.getint("NEWSMON_MIN_TEXT_LENGTH", 50))
+        return pipeline
+
+    def open_spider(self, spider: Spider | None = None) -> None:
+        self.executor = shared_pool(self.workers)
+
+    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        if not isinstance(item, PageItem):
+            return item
+        stats = self.crawler.stats
+        if item.kind == "article" and _looks_binary(item.body, item.content_type):
+            stats.inc_value("newsmon/dropped/not_html")
+            raise DropItem(f"not an HTML page: {item.url} ({item.content_type})")
+        timezone = self._timezone(item.source_id, spider)
+        executor = self.executor
+        assert executor is not None, "open_spider was not called"
+        future = executor.submit(extract_page, item.body, item.url, item.kind, item.content_type,
+                                 item.http_encoding, timezone, self.min_length)
+        deferred: Deferred[Any] = threads.deferToThread(future.result)
+        deferred.addCallback(self._to_article, item)
+        return deferred
+
+    @staticmethod
+    def _timezone(source_id: str, spider: Spider | None) -> str:
+        try:
+            return str(spider.source(source_id).timezone)  # type: ignore[union-attr]
+        except (AttributeError, KeyError):
+            return "Asia/Shanghai"
+
+    def _to_article(self, result: Extraction | str, page: PageItem) -> ArticleItem:
+        stats = self.crawler.stats
+        if isinstance(result, str):
+            reason = result.split(":", 1)[0]
+            stats.inc_value(f"newsmon/dropped/{reason}")
+            stats.inc_value(f"newsmon/source/{page.source_id}/dropped")
+            raise DropItem(f"{page.url}: {result}")
+        stats.inc_value("newsmon/extracted")
+        return ArticleItem(
+            source_id=page.source_id,
+            url=page.url,
+            canonical_url=page.canonical_url,
+            fetched_at=page.fetched_at,
+            text=result.text,
+            title=result.title or page.feed_title,
+            author=result.author,
+            published_at=result.published_at or page.feed_published_at,
+            site_name=result.site_name,
+            language=result.language,
+            origin=result.origin,
+            script=result.script,
+            kind=page.kind,
+            raw_html=page.body if self.keep_raw else None,
+            encoding=result.encoding,
+            content_type=page.content_type,
+        )
