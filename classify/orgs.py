@@ -24,12 +24,12 @@ MAX_PREFIX = 20
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z·]")
 # jieba dictionary tags that end a name when walking left: verbs, prepositions,
 # conjunctions, adverbs, pronouns, particles, time words, numerals, measure words.
-BOUNDARY_TAGS = frozenset("v vd vn p c d ad r u uj ul ud uz t m q mq y e o f".split())
+BOUNDARY_TAGS = frozenset(["v", "vd", "vn", "p", "c", "d", "ad", "r", "u", "uj", "ul", "ud", "uz", "t", "m", "q", "mq", "y", "e", "o", "f"])
 # verbal nouns that do occur inside organisation names (中国妇女发展基金会)
 NAME_VERBS = frozenset(
-    "发展 服务 救助 保护 促进 援助 扶贫 互助 康复 研究 教育 开发 建设 合作 交流 管理 防治 "
-    "帮扶 关爱 环保 慈善 志愿 公益 救援 助学 助残 养老 创新 文化 生态 绿化".split()
+    ["发展", "服务", "救助", "保护", "促进", "援助", "扶贫", "互助", "康复", "研究", "教育", "开发", "建设", "合作", "交流", "管理", "防治", "帮扶", "关爱", "环保", "慈善", "志愿", "公益", "救援", "助学", "助残", "养老", "创新", "文化", "生态", "绿化"]
 )
+CONJUNCTIONS = frozenset({"和", "与", "及"})
 PROPER_TAGS = frozenset({"ns", "nz", "nt", "nrt", "nrfg"})
 PROPER_WORDS = frozenset({"中国", "中华", "全国", "国际"})
 # tokens that end a preceding body's name in a run of names without punctuation
@@ -69,8 +69,14 @@ class OrgRules:
             start -= 1
         tokens = seg.cut(text[start:pos]) if start < pos else []
         kept: list[str] = []
-        for token in reversed(tokens):
-            if self._ends_name(token, seg):
+        for i in range(len(tokens) - 1, -1, -1):
+            token = tokens[i]
+            if token in CONJUNCTIONS and not _has_proper_part(kept, seg, places):
+                kept.insert(0, token)  # "中国石油和化学工业联合会": the name goes on
+                continue
+            if token in self.boundary_words or _PRIOR_BODY.search(token):
+                break
+            if self._verb_like(token, seg) and not self._place_before(tokens[:i], places):
                 break
             kept.insert(0, token)
         if not kept or all(t in self.generic_words for t in kept):
@@ -80,12 +86,20 @@ class OrgRules:
         name = "".join(kept) + self.expand_endings.get(ending, ending)
         return self.aliases.get(name, name)
 
-    def _ends_name(self, token: str, seg: Segmenter) -> bool:
-        if token in self.boundary_words or _PRIOR_BODY.search(token):
-            return True
+    def _verb_like(self, token: str, seg: Segmenter) -> bool:
         if token in NAME_VERBS or token.isascii():
             return False
         return seg.tag(token) in BOUNDARY_TAGS
+
+    def _place_before(self, tokens: list[str], places: frozenset[str]) -> bool:
+        """A place name further left, with no boundary word between, starts the name
+        ("京津冀新视听公共服务志愿服务队" goes on past the verb 视听)."""
+        for token in reversed(tokens):
+            if token in self.boundary_words or _PRIOR_BODY.search(token):
+                return False
+            if token in places or token in PROPER_WORDS:
+                return True
+        return False
 
 
 def _has_proper_part(tokens: list[str], seg: Segmenter, places: frozenset[str]) -> bool:

@@ -81,9 +81,9 @@ def build_gazetteer(raw: Any, where: str = "regions.yaml") -> Gazetteer:
             short = short or _CITY_SUFFIX.sub("", full)
             parent[full] = province["name"]
             aliases.setdefault(full, full)
-            if len(short) >= 2 and short != full and short not in no_short:
-                if short not in province_aliases:
-                    aliases.setdefault(short, full)
+            usable = len(short) >= 2 and short != full and short not in no_short
+            if usable and short not in province_aliases:
+                aliases.setdefault(short, full)
     for k, group in enumerate(raw.get("groupings") or []):
         name = group.get("name") if isinstance(group, dict) else None
         if not isinstance(name, str):

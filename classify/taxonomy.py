@@ -121,6 +121,7 @@ def _terms(raw: Any, place: str) -> tuple[Term, ...]:
         raise TaxonomyError(f"{place}: must be a list")
     terms: list[Term] = []
     for i, entry in enumerate(raw):
+        text: Any
         if isinstance(entry, str):
             text, weight = entry, 1.0
         elif isinstance(entry, dict):

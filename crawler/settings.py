@@ -58,3 +58,8 @@ NEWSMON_STORE_BATCH_SIZE = 100
 NEWSMON_STORE_FLUSH_SECONDS = 2.0
 NEWSMON_KEEP_RAW_HTML = True
 NEWSMON_MIN_TEXT_LENGTH = 50
+NEWSMON_TAXONOMY = os.environ.get("NEWSMON_TAXONOMY", "")  # empty: config/taxonomy.yaml
+NEWSMON_CLASSIFIER_MODEL = os.environ.get("NEWSMON_CLASSIFIER_MODEL", "")
+NEWSMON_IRRELEVANT = os.environ.get("NEWSMON_IRRELEVANT", "flag")  # or "drop"
+# the shared frontier and near-duplicate index when scaling out (see docs/deploy.md)
+NEWSMON_REDIS_URL = os.environ.get("NEWSMON_REDIS_URL", "")

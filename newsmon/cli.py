@@ -6,7 +6,7 @@ import click
 
 from newsmon.context import make_context
 
-# Subcommand modules; each defines `command` (a click command or group).
+# Subcommand modules; each defines `command` (a click command or group) or `commands`.
 COMMAND_MODULES = [
     "newsmon.commands.init",
     "newsmon.commands.sources",
@@ -14,8 +14,14 @@ COMMAND_MODULES = [
     "newsmon.commands.articles",
     "newsmon.commands.extract",
     "newsmon.commands.reprocess",
+    "newsmon.commands.imports",
+    "newsmon.commands.distributed",
     "newsmon.commands.demo",
+    "newsmon.commands.digest",
+    "newsmon.commands.daemon",
+    "newsmon.commands.status",
     "newsmon.commands.classify",
+    "newsmon.commands.reclassify",
 ]
 
 
@@ -36,7 +42,8 @@ def _register() -> None:
 
     for module_name in COMMAND_MODULES:
         module = importlib.import_module(module_name)
-        main.add_command(module.command)
+        for command in getattr(module, "commands", None) or [module.command]:
+            main.add_command(command)
 
 
 _register()

@@ -31,6 +31,7 @@ class CrawlReport:
     spider: str
     stats: dict[str, Any] = field(default_factory=dict)
     finish_reason: str | None = None
+    spider_instance: Any = None
 
 
 class _Progress:
@@ -70,12 +71,14 @@ def run_crawl(
     spiders: list[str],
     overrides: dict[str, Any] | None = None,
     progress: bool = False,
+    spider_kwargs: dict[str, Any] | None = None,
 ) -> list[CrawlReport]:
     """Run the spiders one after the other (feeds first, so sites skips what they stored)."""
     settings = crawl_settings(db_url, sources_file, overrides)
     process = CrawlerProcess(settings, install_root_handler=not progress)
     reports: list[CrawlReport] = []
-    kwargs = {"sources": ",".join(source_ids)} if source_ids else {}
+    kwargs: dict[str, Any] = {"sources": ",".join(source_ids)} if source_ids else {}
+    kwargs.update(spider_kwargs or {})
 
     def chain(_: Any = None) -> Any:
         if len(reports) == len(spiders):
@@ -88,6 +91,7 @@ def run_crawl(
             _Progress(crawler)
 
         def finished(result: Any) -> Any:
+            report.spider_instance = crawler.spider
             report.stats = dict(crawler.stats.get_stats())
             report.finish_reason = report.stats.get("finish_reason")
             return chain()

@@ -12,6 +12,7 @@ import time
 from typing import Any
 
 from scrapy import Spider
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, task, threads
 from twisted.internet.defer import Deferred
 
@@ -101,8 +102,9 @@ class StorePipeline:
         for _, stored in batch:
             stored.errback(failure)
 
-    def close_spider(self, spider: Spider | None = None) -> Deferred[Any]:
+    async def close_spider(self, spider: Spider | None = None) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         self._flush()
-        return defer.DeferredList(list(self.flushing), consumeErrors=True)
+        if self.flushing:
+            await maybe_deferred_to_future(defer.DeferredList(list(self.flushing), consumeErrors=True))

@@ -11,9 +11,9 @@ from typing import Any
 
 import trafilatura
 
-from crawler.extract import metadata
+from crawler.extract import author, metadata
 from crawler.extract.cleanup import apply_rules
-from crawler.extract.density import best_node, parse, render_text
+from crawler.extract.density import best_node, page_text, parse, render_text
 from crawler.extract.encoding import decode_html
 from crawler.extract.text import (
     detect_script,
@@ -105,6 +105,18 @@ def _is_prose(line: str) -> bool:
     return len(line) >= 10 and _CLAUSE.search(line) is not None
 
 
+def _locate(visible: str, text: str) -> tuple[int, int]:
+    """Where the extracted text starts and ends in the page's visible text (best effort)."""
+    lines = [line for line in text.split("\n") if len(line) >= 4] or [text]
+    first = lines[0][:12]
+    start = visible.find(first) if first else -1
+    start = max(start, 0)
+    last = lines[-1][-12:]
+    end = visible.find(last, start)
+    end = end + len(last) if end >= 0 else min(len(visible), start + len(text))
+    return start, end
+
+
 def extract_article(
     body: bytes | str,
     url: str | None = None,
@@ -132,19 +144,24 @@ def extract_article(
     text = choose_text(primary, clean_text(dense))
     if len(text) < min_length:
         raise ExtractionError(f"{url or 'page'}: main text too short ({len(text)} characters)")
-    page_text = normalize_width(root.text_content()) if root is not None else text
-    first_line = text.split("\n", 1)[0][:12]
-    start = page_text.find(first_line) if first_line else -1
-    start = start if start >= 0 else 0
-    header = page_text[max(0, start - 600) : start]
-    published = metadata.find_publish_time(page_text, start, timezone, url) or metadata.parse_iso(
-        fields.get("date"), timezone
+    visible = normalize_width(page_text(root)) if root is not None else text
+    start, end = _locate(visible, text)
+    header = visible[max(0, start - 600) : start]
+    published = (
+        metadata.closing_date(text, timezone)
+        or metadata.find_publish_time(visible, start, timezone, url, end)
+        or metadata.parse_iso(fields.get("date"), timezone)
     )
     site_name = fields.get("sitename") or None
+    byline = author.find_author(
+        header, text, author.meta_author(html),
+        trailer_text=visible[end : end + 600], opening_text=visible[start : start + 300],
+        structural=author.structural_author(root),
+    )
     return Extraction(
         text=text,
         title=metadata.clean_title(fields.get("title"), site_name),
-        author=metadata.find_author(header, text, fields.get("author")),
+        author=byline,
         published_at=published,
         site_name=site_name,
         language=fields.get("language") or None,

@@ -168,3 +168,23 @@ def density_extract(markup: str) -> str:
     if root is None:
         return ""
     return render_text(best_node(root))
+
+
+def _render_all(el: etree._Element, out: list[str]) -> None:
+    block = _tag(el) in BLOCK or _tag(el) == "br"
+    if block:
+        out.append("\n")
+    out.append(el.text or "")
+    for child in el:
+        _render_all(child, out)
+        out.append(child.tail or "")
+    if block:
+        out.append("\n")
+
+
+def page_text(root: etree._Element) -> str:
+    """All visible text of the page, one line per block (bylines and dates keep their lines)."""
+    out: list[str] = []
+    _render_all(root, out)
+    lines = (_SPACE.sub(" ", line).strip() for line in "".join(out).split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -18,6 +18,7 @@ from twisted.internet import threads
 from crawler.feeds import parse_feed
 from crawler.items import PageItem
 from crawler.resources import crawl_registry
+from crawler.signals import request_finished
 from crawler.sources import Source
 from crawler.urls import canonical_url, is_document_url
 
@@ -71,6 +72,9 @@ class NewsSpider(scrapy.Spider):
             errback=self.on_error,
             meta={"source_id": source.id, "kind": kind, **meta},
         )
+
+    def feed_start_requests(self, source: Source) -> list[scrapy.Request]:
+        return [self.feed_request(feed_url, source.id) for feed_url in source.feeds]
 
     def feed_request(self, feed_url: str, source_id: str) -> scrapy.Request:
         return scrapy.Request(
@@ -131,6 +135,7 @@ class NewsSpider(scrapy.Spider):
 
     def on_error(self, failure: Any) -> None:
         request = failure.request
+        self.crawler.signals.send_catch_log(request_finished, request=request)
         if failure.check(IgnoreRequest):
             return  # a deliberate skip (already stored, robots.txt), counted where decided
         self.crawler.stats.inc_value("newsmon/errors/download")

@@ -13,5 +13,5 @@ class FeedsSpider(NewsSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources:
-            for feed_url in source.feeds:
-                yield self.feed_request(feed_url, source.id)
+            for request in self.feed_start_requests(source):
+                yield request

@@ -34,26 +34,31 @@ class SitesSpider(NewsSpider):
 
     async def start(self) -> AsyncIterator[Any]:
         for source in self.sources:
-            for url in source.start_urls:
-                yield self.listing_request(url, source, depth=0)
-            for url in source.sitemaps:
-                yield self.sitemap_request(url, source, depth=0)
-            if not source.article_patterns and (source.homepage or source.start_urls):
-                home = source.homepage or source.start_urls[0]
-                yield scrapy.Request(
-                    urljoin(home, "/robots.txt"), callback=self.parse_robots,
-                    errback=self.on_error, meta={"source_id": source.id, "dont_obey_robotstxt": True},
-                )
+            for request in self.site_start_requests(source):
+                yield request
+
+    def site_start_requests(self, source: Source) -> list[scrapy.Request]:
+        requests = [self.listing_request(url, source, depth=0) for url in source.start_urls]
+        requests += [self.sitemap_request(url, source, depth=0) for url in source.sitemaps]
+        if not source.article_patterns and (source.homepage or source.start_urls):
+            # patterns unknown: look for the sitemaps that robots.txt announces
+            home = source.homepage or source.start_urls[0]
+            requests.append(scrapy.Request(
+                urljoin(home, "/robots.txt"), callback=self.parse_robots, errback=self.on_error,
+                dont_filter=True, meta={"source_id": source.id, "dont_obey_robotstxt": True},
+            ))
+        return requests
 
     def listing_request(self, url: str, source: Source, depth: int) -> scrapy.Request:
+        # start pages are fetched on every crawl; deeper list pages once per crawl
         return scrapy.Request(
             canonical_url(url), callback=self.parse_listing, errback=self.on_error,
-            meta={"source_id": source.id, "depth_in_source": depth},
+            dont_filter=depth == 0, meta={"source_id": source.id, "depth_in_source": depth},
         )
 
     def sitemap_request(self, url: str, source: Source, depth: int) -> scrapy.Request:
         return scrapy.Request(
-            url, callback=self.parse_sitemap, errback=self.on_error,
+            url, callback=self.parse_sitemap, errback=self.on_error, dont_filter=depth == 0,
             meta={"source_id": source.id, "sitemap_depth": depth},
         )
 

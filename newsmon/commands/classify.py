@@ -39,9 +39,9 @@ def _load(taxonomy: str | None, model: str | None, use_model: bool) -> Any:
     from classify import Classifier, TaxonomyError
     from classify.model import ModelError
 
-    model_path: Path | None = Path(model) if model else default_model_path()
-    if not use_model or (model is None and not model_path.exists()):
-        model_path = None
+    candidate = Path(model) if model else default_model_path()
+    usable = use_model and (model is not None or candidate.exists())
+    model_path = candidate if usable else None
     try:
         return Classifier.load(taxonomy, model_path)
     except (TaxonomyError, ModelError) as exc:

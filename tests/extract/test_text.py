@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.extract.metadata import clean_title, find_author, find_origin, find_publish_time
+from crawler.extract.author import find_author
+from crawler.extract.metadata import clean_title, find_origin, find_publish_time
 from crawler.extract.text import (
     normalize_for_matching,
     normalize_whitespace,
