@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from classify.labels import NOT_WELFARE
 from classify.orgs import OrgRules, load_org_rules
 from classify.regions import Gazetteer, load_gazetteer
 from classify.rules import RuleScorer, RuleScores
@@ -17,7 +18,9 @@ from classify.tokens import Segmenter, segmenter
 
 logger = logging.getLogger(__name__)
 
-KEYWORD_SPAN = 600  # keywords come from title + lead: where news states its subject
+# keywords and the model read the title + lead, where news states its subject; one
+# segmentation of this span serves both (jieba is the slowest step)
+TOKEN_SPAN = 800
 MAX_CATEGORIES = 5
 MIN_LISTED = 0.15  # categories scoring below this are not listed
 
@@ -69,23 +72,47 @@ class Classifier:
         if model_path is not None:
             from classify.model import load_model
 
-            classifier.model = load_model(model_path).attach(classifier)
+            classifier.model = load_model(model_path)
         return classifier
 
     def rule_scores(self, text: str, title: str | None = None) -> RuleScores:
         return self.rules.score(prepare(text), prepare(title or ""))
 
+    def analyse(self, text: str, title: str | None = None) -> tuple[RuleScores, list[str]]:
+        """Rule scores and the lead's tokens: what the model's features are made of."""
+        body, head = prepare(text), prepare(title or "")
+        return self.rules.score(body, head), self.segmenter.cut(_lead(head, body))
+
+    def decide(
+        self, scores: RuleScores, tokens: list[str], model: Any = None
+    ) -> tuple[str | None, float, dict[str, float]]:
+        """Primary category, relevance and 0-1 category scores from the rule scores, with
+        `model` (if any) overriding where it is confident."""
+        category_scores = _squash(scores.raw)
+        relevance = scores.relevance(self.taxonomy)
+        primary = _best(scores.raw, self.taxonomy.min_score)
+        if primary is None and relevance >= self.taxonomy.relevance_threshold:
+            # welfare news whose topic words are few still has a best topic
+            primary = _best(scores.raw, 1e-9)
+        if model is not None:
+            primary, relevance, confidence = model.combine(
+                tokens, scores, self.taxonomy, primary, relevance
+            )
+            if primary is not None:  # keep the primary first in the listed categories
+                category_scores[primary] = max(category_scores.get(primary, 0.0), confidence)
+        return primary, relevance, category_scores
+
+    def label(self, scores: RuleScores, tokens: list[str], model: Any = None) -> str:
+        """The single label evaluation compares: the primary category, or not_welfare."""
+        primary, relevance, _ = self.decide(scores, tokens, model)
+        relevant = relevance >= self.taxonomy.relevance_threshold
+        return primary if relevant and primary else NOT_WELFARE
+
     def classify(self, text: str, title: str | None = None) -> Classification:
         body, head = prepare(text), prepare(title or "")
         scores = self.rules.score(body, head)
-        category_scores = _squash(scores.raw)
-        relevance = scores.relevance()
-        primary = _best(scores.raw, self.taxonomy.min_score)
-        if self.model is not None:
-            category_scores, primary, relevance = self.model.combine(
-                head + "。" + body, scores, category_scores, primary, relevance
-            )
-        relevant = relevance >= self.taxonomy.relevance_threshold
+        tokens = self.segmenter.cut(_lead(head, body))
+        primary, relevance, category_scores = self.decide(scores, tokens, self.model)
         ranked = sorted(category_scores.items(), key=lambda kv: -kv[1])
         listed = [(c, s) for c, s in ranked if s >= MIN_LISTED][:MAX_CATEGORIES]
         both = f"{head}。{body}" if head else body
@@ -93,11 +120,15 @@ class Classifier:
             categories=listed,
             primary=primary,
             relevance=relevance,
-            relevant=relevant,
+            relevant=relevance >= self.taxonomy.relevance_threshold,
             regions=self.gazetteer.find(both),
             organizations=self.org_rules.find(both, self.segmenter, self._places),
-            keywords=self.segmenter.keywords(both[:KEYWORD_SPAN]),
+            keywords=self.segmenter.keywords_of(tokens),
         )
+
+
+def _lead(head: str, body: str) -> str:
+    return (f"{head}。{body}" if head else body)[:TOKEN_SPAN]
 
 
 def _squash(raw: dict[str, float]) -> dict[str, float]:

@@ -9,16 +9,29 @@ data folder (real texts are read in place, never copied into the repository):
     {"id": "cwced-3832838a", "source": "data/extraction/cwced-3832838a.json",
      "primary": "not_welfare", "relevant": false}
     {"id": "qq-11", "source": "data/feeds/rssp-encoding-gb2312-xml.json", "item": 11, …}
+
+Optional: `lang` (default "zh"; other languages are labelled not_welfare), `note` (why a
+questionable label was chosen). Guidelines: tests/data/LABELS.md.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 NOT_WELFARE = "not_welfare"
+
+
+HOLDOUT_SHARE = 5  # one article in five, chosen by a hash of its id, is held out
+
+
+def is_holdout(article_id: str) -> bool:
+    """The fixed held-out split: stable across runs and file order, and independent of
+    the labels, so rules and model are judged on articles nobody tuned them on."""
+    return zlib.crc32(article_id.encode("utf-8")) % HOLDOUT_SHARE == 0
 
 
 class LabelsError(ValueError):
@@ -36,6 +49,7 @@ class LabelledArticle:
     script: str | None = None
     regions: list[str] | None = None
     organizations: list[str] | None = None
+    lang: str = "zh"
 
 
 def default_shared_dir(labels_path: Path) -> Path:
@@ -85,6 +99,7 @@ def _article(row: dict[str, Any], shared: Path, where: str) -> LabelledArticle:
         script=row.get("script"),
         regions=row.get("regions"),
         organizations=row.get("organizations"),
+        lang=str(row.get("lang", "zh")),
     )
 
 

@@ -37,6 +37,15 @@ class TermIndex:
                     found[term] += 1
         return found
 
+    def occurrences(self, text: str) -> list[tuple[int, str]]:
+        """Every (position, term), overlaps included; at one position longest term first."""
+        found: list[tuple[int, str]] = []
+        index = self._by_first
+        for match in self._starts.finditer(text):
+            pos = match.start()
+            found.extend((pos, term) for term in index[match.group()] if text.startswith(term, pos))
+        return found
+
     def longest(self, text: str) -> list[tuple[int, str]]:
         """Non-overlapping matches, longest term at each position, left to right."""
         matches: list[tuple[int, str]] = []

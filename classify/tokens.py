@@ -56,10 +56,14 @@ class Segmenter:
 
     def keywords(self, text: str, top: int = 8) -> list[str]:
         """Top TF-IDF words of `text` (jieba's IDF table; unknown words get the median IDF)."""
+        return self.keywords_of(self.cut(text), top)
+
+    def keywords_of(self, tokens: list[str], top: int = 8) -> list[str]:
+        """Top TF-IDF words among already-cut `tokens`."""
         idf, median = self.extractor.idf_freq, self.extractor.median_idf
         stop = self.extractor.stop_words
         freq: dict[str, float] = {}
-        for word in self.cut(text):
+        for word in tokens:
             if len(word) >= 2 and word not in stop and not word.isascii():
                 freq[word] = freq.get(word, 0.0) + idf.get(word, median)
         return sorted(freq, key=lambda w: -freq[w])[:top]

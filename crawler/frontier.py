@@ -26,6 +26,7 @@ from typing import Any
 
 import redis
 from scrapy import Request, Spider, signals
+from scrapy.utils.request import request_from_dict
 from scrapy_redis import picklecompat
 from twisted.internet import task
 
@@ -35,17 +36,24 @@ logger = logging.getLogger(__name__)
 
 LEASE_META = "newsmon_lease"
 
-# KEYS: queue payload inflight owner done stats; ARGV: fp payload score filterable
+# KEYS: queue payload inflight owner done stats
+# ARGV: fp payload score mode recent-key recent-ttl-ms
+#   mode "article": seen for good once acknowledged; "page": at most once per round (a
+#   list page linked from every other list page); "always": dont_filter (seeds, retries)
 _PUSH = """
-if ARGV[4] == '1' and redis.call('SISMEMBER', KEYS[5], ARGV[1]) == 1 then return 0 end
-if redis.call('ZSCORE', KEYS[3], ARGV[1]) then
+local fp, mode = ARGV[1], ARGV[4]
+if mode == 'article' and redis.call('SISMEMBER', KEYS[5], fp) == 1 then return 0 end
+if redis.call('ZSCORE', KEYS[3], fp) then
+  if mode ~= 'always' then return 0 end
   -- a retry of a request this worker holds: back to the queue, lease released
-  redis.call('ZREM', KEYS[3], ARGV[1]); redis.call('HDEL', KEYS[4], ARGV[1])
-elseif redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+  redis.call('ZREM', KEYS[3], fp); redis.call('HDEL', KEYS[4], fp)
+elseif redis.call('ZSCORE', KEYS[1], fp) then
   return 0
+elseif mode == 'page' then
+  if not redis.call('SET', ARGV[5], '1', 'PX', ARGV[6], 'NX') then return 0 end
 end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
+redis.call('HSET', KEYS[2], fp, ARGV[2])
+redis.call('ZADD', KEYS[1], ARGV[3], fp)
 return 1
 """
 
@@ -84,10 +92,12 @@ return #expired
 """
 
 
-def is_filterable(request: Request) -> bool:
-    """Only article pages are seen for good once done; list pages, feeds and sitemaps are
-    deduplicated only while queued, so the next seeding round fetches them again."""
-    return not request.dont_filter and request.meta.get("kind") in ("article", "document")
+def push_mode(request: Request) -> str:
+    """Article pages are seen for good once done; list pages and sitemaps once per round,
+    so the next seeding round fetches them again; dont_filter requests always."""
+    if request.dont_filter:
+        return "always"
+    return "article" if request.meta.get("kind") in ("article", "document") else "page"
 
 
 def _now_ms() -> int:
@@ -119,10 +129,12 @@ class Frontier:
     """The Redis side of the frontier; usable without Scrapy (seed, status, tests)."""
 
     def __init__(self, client: redis.Redis, prefix: str = "newsmon:frontier",
-                 lease_seconds: float = 30.0, worker_id: str | None = None) -> None:
+                 lease_seconds: float = 30.0, worker_id: str | None = None,
+                 page_round_seconds: float = 600.0) -> None:
         self.client = client
         self.keys = FrontierKeys(prefix)
         self.lease_ms = int(lease_seconds * 1000)
+        self.page_round_ms = int(page_round_seconds * 1000)
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._push = client.register_script(_PUSH)
         self._pop = client.register_script(_POP)
@@ -134,12 +146,19 @@ class Frontier:
         return cls(redis.Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10,
                                         retry_on_timeout=True), **kwargs)
 
-    def push(self, fingerprint: str, payload: bytes, priority: int = 0, filterable: bool = True) -> bool:
+    def push(self, fingerprint: str, payload: bytes, priority: int = 0, mode: str = "article") -> bool:
+        """Queue a request unless it is already queued, in flight, or (mode "article")
+        done; mode "page" allows one fetch per `page_round_seconds`, "always" re-queues."""
+        if mode not in ("article", "page", "always"):
+            raise ValueError(f"unknown push mode {mode!r}")
         order = self.client.incr(self.keys.seq)
         score = -priority * 1e12 + int(order)  # type: ignore[arg-type]
         k = self.keys
-        return bool(self._push(keys=[k.queue, k.payload, k.inflight, k.owner, k.done, k.stats],
-                               args=[fingerprint, payload, score, "1" if filterable else "0"]))
+        return bool(self._push(
+            keys=[k.queue, k.payload, k.inflight, k.owner, k.done, k.stats],
+            args=[fingerprint, payload, score, mode, f"{k.prefix}:round:{fingerprint}",
+                  self.page_round_ms],
+        ))
 
     def pop(self) -> tuple[str, bytes] | None:
         k = self.keys
@@ -204,6 +223,8 @@ class Frontier:
     def clear(self) -> None:
         k = self.keys
         self.client.delete(k.queue, k.payload, k.inflight, k.owner, k.done, k.stats, k.seq)
+        for key in self.client.scan_iter(f"{k.prefix}:round:*", count=1000):
+            self.client.delete(key)
 
 
 class LeasedScheduler:
@@ -234,6 +255,7 @@ class LeasedScheduler:
         frontier = Frontier.from_url(
             url, prefix=settings.get("NEWSMON_FRONTIER_PREFIX", "newsmon:frontier"),
             lease_seconds=settings.getfloat("NEWSMON_LEASE_SECONDS", 30.0),
+            page_round_seconds=settings.getfloat("NEWSMON_PAGE_ROUND_SECONDS", 600.0),
         )
         scheduler = cls(crawler, frontier, settings.getfloat("NEWSMON_LEASE_RENEW_SECONDS", 15.0),
                         settings.getfloat("NEWSMON_LEASE_REAP_SECONDS", 5.0))
@@ -283,8 +305,7 @@ class LeasedScheduler:
         parent = request.meta.get(LEASE_META)
         payload = self.serializer.dumps(request.to_dict(spider=self.spider))
         try:
-            pushed = self.frontier.push(fingerprint, payload, request.priority,
-                                        filterable=is_filterable(request))
+            pushed = self.frontier.push(fingerprint, payload, request.priority, push_mode(request))
         except redis.RedisError as exc:
             return self._redis_down("enqueue", exc)
         if parent and parent != fingerprint:
@@ -303,13 +324,13 @@ class LeasedScheduler:
             return None
         fingerprint, payload = popped
         try:
-            request = Request.from_dict(self.serializer.loads(payload), spider=self.spider)
+            request = request_from_dict(self.serializer.loads(payload), spider=self.spider)
         except Exception as exc:  # an undecodable entry must not block the queue forever
             logger.error("dropping undecodable frontier entry %s: %s", fingerprint, exc)
             self.frontier.ack(fingerprint, filterable=False)
             return None
         request.meta[LEASE_META] = fingerprint
-        self.held[fingerprint] = is_filterable(request)
+        self.held[fingerprint] = push_mode(request) == "article"
         self.crawler.stats.inc_value("newsmon/frontier/leased")
         return request
 
@@ -402,9 +423,5 @@ def frontier_settings(redis_url: str) -> dict[str, Any]:
     }
 
 
-def load_frontier(settings: Any) -> Frontier:
-    url = settings.get("NEWSMON_REDIS_URL")
-    return Frontier.from_url(url, prefix=settings.get("NEWSMON_FRONTIER_PREFIX", "newsmon:frontier"),
-                             lease_seconds=settings.getfloat("NEWSMON_LEASE_SECONDS", 30.0))
 
 

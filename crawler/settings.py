@@ -26,11 +26,14 @@ DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 REDIRECT_MAX_TIMES = 10
-DEPTH_LIMIT = 12
+DEPTH_LIMIT = 25  # a backstop; each source has its own max_depth (<= 20)
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 REACTOR_THREADPOOL_MAXSIZE = 16
 LOG_LEVEL = os.environ.get("NEWSMON_LOG_LEVEL", "INFO")
+# a dropped item is counted by reason in the stats; its repr holds the raw page
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.StoredArticleFilter": 540,
@@ -48,6 +51,7 @@ ITEM_PIPELINES = {
 
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,
+    "crawler.extensions.PromptIdleCheck": 510,
 }
 
 # newsmon's own settings (environment variables override the defaults)

@@ -84,7 +84,7 @@ class Source(BaseModel):
     sitemaps: list[str] = Field(default_factory=list)
     article_patterns: list[str] = Field(default_factory=list)
     follow_patterns: list[str] = Field(default_factory=list)
-    max_depth: int = Field(default=2, ge=0, le=10)
+    max_depth: int = Field(default=2, ge=0, le=20)
     max_pages: int = Field(default=2000, ge=1)
     schedule: str = "2h"
     enabled: bool = True

@@ -71,9 +71,7 @@ def judge(new: Signature, old: Signature, params: DedupParams) -> tuple[str | No
     return None, jaccard, containment
 
 
-def decide(
-    new: Signature, candidates: Sequence[Candidate], params: DedupParams
-) -> Match | None:
+def decide(new: Signature, candidates: Sequence[Candidate], params: DedupParams) -> Match | None:
     """The best verified candidate for `new`, or None when it starts a story of its own."""
     best: Match | None = None
     for candidate in candidates:

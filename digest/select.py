@@ -183,7 +183,7 @@ def alert_reason(health: SourceHealth, now: datetime, zone: ZoneInfo) -> str | N
     if health.silent:
         if health.last_article_at is None:
             return "从未抓到文章"
-        usual = f"，通常约每 {_span(health.expected_gap)} 就有新文章" if health.expected_gap else ""
+        usual = f"，通常约每 {_span(health.expected_gap)}就有新文章" if health.expected_gap else ""
         return f"已 {_span(now - health.last_article_at)}没有新文章{usual}"
     if health.last_run_status == "failed":
         return f"最近一次抓取失败（{when}，{health.last_run_detail}）"

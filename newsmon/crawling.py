@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,9 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
+from twisted.python.failure import Failure
+
+logger = logging.getLogger(__name__)
 
 SPIDERS = ("feeds", "sites")
 
@@ -32,6 +36,11 @@ class CrawlReport:
     stats: dict[str, Any] = field(default_factory=dict)
     finish_reason: str | None = None
     spider_instance: Any = None
+    failure: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
 
 
 class _Progress:
@@ -75,7 +84,10 @@ def run_crawl(
 ) -> list[CrawlReport]:
     """Run the spiders one after the other (feeds first, so sites skips what they stored)."""
     settings = crawl_settings(db_url, sources_file, overrides)
-    process = CrawlerProcess(settings, install_root_handler=not progress)
+    # the CLI has configured logging (-v); Scrapy installs its own handler only when
+    # nothing else has, so that no line is printed twice
+    settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")
+    process = CrawlerProcess(settings)
     reports: list[CrawlReport] = []
     kwargs: dict[str, Any] = {"sources": ",".join(source_ids)} if source_ids else {}
     kwargs.update(spider_kwargs or {})
@@ -94,6 +106,10 @@ def run_crawl(
             report.spider_instance = crawler.spider
             report.stats = dict(crawler.stats.get_stats())
             report.finish_reason = report.stats.get("finish_reason")
+            if isinstance(result, Failure):
+                report.failure = result.getTraceback()
+                report.finish_reason = f"failed: {result.getErrorMessage()}"
+                logger.error("crawl %s failed: %s", name, report.failure)
             return chain()
 
         return process.crawl(crawler, **kwargs).addBoth(finished)

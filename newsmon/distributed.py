@@ -9,7 +9,7 @@ from typing import Any
 from scrapy.utils.request import RequestFingerprinter
 from scrapy_redis import picklecompat
 
-from crawler.frontier import Frontier, frontier_settings, is_filterable
+from crawler.frontier import Frontier, frontier_settings, push_mode
 from crawler.sources import Source
 from crawler.spiders.worker import WorkerSpider
 
@@ -31,7 +31,7 @@ def seed_frontier(frontier: Frontier, sources: list[Source]) -> tuple[int, int]:
     for request in spider.seed_requests(sources):
         payload = picklecompat.dumps(request.to_dict(spider=spider))
         fingerprint = fingerprinter.fingerprint(request).hex()
-        if frontier.push(fingerprint, payload, request.priority, filterable=is_filterable(request)):
+        if frontier.push(fingerprint, payload, request.priority, push_mode(request)):
             queued += 1
         else:
             skipped += 1

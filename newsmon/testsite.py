@@ -103,7 +103,10 @@ def generate_site(root: Path, pages: int, texts: Iterable[str], *, per_list: int
         name = "index.html" if index == 0 else f"index_{index + 1}.html"
         list_paths.append(f"/list/{name}")
         links = "".join(f'<li><a href="{p}">文章 {p.rsplit("/", 1)[-1]}</a></li>' for p in chunk)
-        pager = (f'<a href="/list/index_{index + 2}.html">下一页</a>' if index + 1 < len(chunks) else "")
+        pager = " ".join(
+            f'<a href="/list/{"index.html" if i == 0 else f"index_{i + 1}.html"}">{i + 1}</a>'
+            for i in range(len(chunks))
+        )
         (root / "list" / name).write_text(
             f"<html><head><meta charset='utf-8'><title>公益要闻</title></head><body>"
             f"<ul>{links}</ul><div class='pager'>{pager}</div></body></html>", encoding="utf-8")

@@ -1,12 +1,18 @@
-"""Dedup stage: canonical URL, exact normalised-text hash, and stories of reprints.
+"""Dedup stage: canonical URL, exact normalised-text hash, near-duplicate reprints.
 
-A page seen twice in a crawl is dropped; the same text from the same source is dropped;
-the same text from another source is a reprint: stored, and joined to the first copy's story.
+Nothing that is news to the reader is lost: a page seen twice in a crawl, or the same
+text again from the same source, is dropped (counted); a copy from another source is a
+reprint, stored and joined to its story; anything else opens a new story. The MinHash
+LSH index is rebuilt at spider start from the signatures stored in the window (default
+30 days), or shared in Redis when NEWSMON_REDIS_URL is set.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy import Spider
@@ -17,23 +23,58 @@ from twisted.internet.defer import DeferredLock
 
 from crawler.items import ArticleItem
 from crawler.resources import crawl_database
+from dedup import DedupParams, NearDuplicateIndex
 from storage.articles import HashMatch, find_by_content_hash
-from storage.stories import open_story
+from storage.stories import new_story_id, signature_rows
 
 logger = logging.getLogger(__name__)
 
 
+def index_key(canonical_url: str) -> int:
+    """The index key of a copy not stored yet: far above any article id, so it never
+    collides with the article ids the index is rebuilt with."""
+    return 2**62 + int.from_bytes(hashlib.blake2b(canonical_url.encode(), digest_size=7).digest())
+
+
 class DedupPipeline:
-    def __init__(self, crawler: Any) -> None:
+    def __init__(self, crawler: Any, params: DedupParams, window_days: float, redis_url: str | None) -> None:
         self.crawler = crawler
+        self.params = params
+        self.window_days = window_days
+        self.redis_url = redis_url
         # the check-then-register step must not interleave between items of one crawl
         self.lock = DeferredLock()
         self.seen_urls: set[str] = set()
         self.by_hash: dict[str, HashMatch] = {}
+        self.index: NearDuplicateIndex | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> DedupPipeline:
-        return cls(crawler)
+        settings = crawler.settings
+        defaults = DedupParams()
+        params = DedupParams(
+            shingle_size=settings.getint("NEWSMON_DEDUP_SHINGLE_SIZE", defaults.shingle_size),
+            num_perm=settings.getint("NEWSMON_DEDUP_NUM_PERM", defaults.num_perm),
+            jaccard_threshold=settings.getfloat("NEWSMON_DEDUP_THRESHOLD", defaults.jaccard_threshold),
+            min_length=settings.getint("NEWSMON_DEDUP_MIN_LENGTH", defaults.min_length),
+        )
+        return cls(crawler, params, settings.getfloat("NEWSMON_DEDUP_WINDOW_DAYS", 30.0),
+                   settings.get("NEWSMON_REDIS_URL") or None)
+
+    async def open_spider(self, spider: Spider | None = None) -> None:
+        self.index = await maybe_deferred_to_future(threads.deferToThread(self._load_index))
+
+    def _load_index(self) -> NearDuplicateIndex:
+        started = time.monotonic()
+        if self.redis_url:
+            index = NearDuplicateIndex(self.params, redis_url=self.redis_url)
+        else:
+            index = NearDuplicateIndex(self.params)
+            since = datetime.now(UTC) - timedelta(days=self.window_days)
+            index.rebuild(signature_rows(crawl_database(self.crawler), since))
+        self.crawler.stats.set_value("newsmon/dedup/index_size", len(index))
+        self.crawler.stats.set_value("newsmon/dedup/index_load_seconds", round(time.monotonic() - started, 3))
+        return index
 
     def _drop(self, reason: str, item: ArticleItem) -> None:
         self.crawler.stats.inc_value(f"newsmon/dropped/{reason}")
@@ -51,12 +92,10 @@ class DedupPipeline:
     async def _assign(self, item: ArticleItem) -> ArticleItem:
         if item.canonical_url in self.seen_urls:
             self._drop("duplicate_url", item)
-        db = crawl_database(self.crawler)
         match = self.by_hash.get(item.content_hash)
         if match is None:
-            found = await maybe_deferred_to_future(
-                threads.deferToThread(find_by_content_hash, db, [item.content_hash])
-            )
+            found = await maybe_deferred_to_future(threads.deferToThread(
+                find_by_content_hash, crawl_database(self.crawler), [item.content_hash]))
             match = found.get(item.content_hash)
         if match is not None and match.source_id == item.source_id:
             self._drop("duplicate_text", item)
@@ -64,9 +103,23 @@ class DedupPipeline:
             item.story_id = match.story_id
             self.crawler.stats.inc_value("newsmon/dedup/reprint_exact")
         else:
-            item.story_id = await maybe_deferred_to_future(threads.deferToThread(open_story, db))
-            item.new_story = True
-            match = HashMatch(article_id=0, source_id=item.source_id, story_id=item.story_id)
+            item.story_id, item.new_story = await maybe_deferred_to_future(
+                threads.deferToThread(self._near_duplicate_story, item))
         self.seen_urls.add(item.canonical_url)
-        self.by_hash.setdefault(item.content_hash, match)
+        self.by_hash.setdefault(item.content_hash, HashMatch(0, item.source_id, item.story_id))
         return item
+
+    def _near_duplicate_story(self, item: ArticleItem) -> tuple[int, bool]:
+        """(story id, whether it is new): the story of an indexed near-duplicate, else a new
+        one. Runs in a thread (the Redis index answers over the network); the index lock
+        makes match-then-insert atomic across every process sharing the index, so two
+        copies stored at the same moment still end in one story."""
+        if self.index is None or item.minhash is None:
+            return new_story_id(), True
+        with self.index.lock():
+            found = self.index.match(item.minhash)
+            story_id = found.story_id if found is not None else new_story_id()
+            self.index.insert(index_key(item.canonical_url), item.minhash, story_id)
+        if found is not None:
+            self.crawler.stats.inc_value("newsmon/dedup/reprint_near")
+        return story_id, found is None

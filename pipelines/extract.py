@@ -11,23 +11,30 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
-from twisted.internet.defer import Deferred
 
 from crawler.extract import Extraction, ExtractionError, extract_article, extract_document
 from crawler.items import ArticleItem, PageItem
+from pipelines.normalize import normalized_fields
 
 logger = logging.getLogger(__name__)
 
 
+Processed = tuple[Extraction, tuple[str, str, bytes]]
+
+
 def extract_page(body: bytes, url: str, kind: str, content_type: str | None,
-                 http_encoding: str | None, timezone: str, min_length: int) -> Extraction | str:
-    """Runs in a worker process; returns the extraction or the reason it failed."""
+                 http_encoding: str | None, timezone: str, min_length: int) -> Processed | str:
+    """Runs in a worker process: the extraction plus its normalised text, hash and
+    signature (all CPU work), or the reason it failed."""
     try:
         if kind == "document":
-            return extract_document(body, url, content_type)
-        return extract_article(body, url, http_encoding=http_encoding, timezone=timezone,
-                               min_length=min_length)
+            extraction = extract_document(body, url, content_type)
+        else:
+            extraction = extract_article(body, url, http_encoding=http_encoding,
+                                         timezone=timezone, min_length=min_length)
+        return extraction, normalized_fields(extraction.text)
     except ExtractionError as exc:
         return f"no_content: {exc}"
     except Exception as exc:  # a hostile page must never take the crawl down
@@ -75,10 +82,8 @@ class ExtractPipeline:
                        settings.getint("NEWSMON_MIN_TEXT_LENGTH", 50))
         return pipeline
 
-    def open_spider(self, spider: Spider | None = None) -> None:
-        self.executor = shared_pool(self.workers)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, PageItem):
             return item
         stats = self.crawler.stats
@@ -86,13 +91,13 @@ class ExtractPipeline:
             stats.inc_value("newsmon/dropped/not_html")
             raise DropItem(f"not an HTML page: {item.url} ({item.content_type})")
         timezone = self._timezone(item.source_id, spider)
-        executor = self.executor
-        assert executor is not None, "open_spider was not called"
-        future = executor.submit(extract_page, item.body, item.url, item.kind, item.content_type,
+        if self.executor is None:  # started on the first page: imports never need it
+            self.executor = shared_pool(self.workers)
+        future = self.executor.submit(extract_page, item.body, item.url, item.kind, item.content_type,
                                  item.http_encoding, timezone, self.min_length)
-        deferred: Deferred[Any] = threads.deferToThread(future.result)
-        deferred.addCallback(self._to_article, item)
-        return deferred
+        # a pool thread waits on the worker process, so the reactor never does
+        processed = await maybe_deferred_to_future(threads.deferToThread(future.result))
+        return self._to_article(processed, item)
 
     @staticmethod
     def _timezone(source_id: str, spider: Spider | None) -> str:
@@ -101,14 +106,15 @@ class ExtractPipeline:
         except (AttributeError, KeyError):
             return "Asia/Shanghai"
 
-    def _to_article(self, result: Extraction | str, page: PageItem) -> ArticleItem:
+    def _to_article(self, processed: Processed | str, page: PageItem) -> ArticleItem:
         stats = self.crawler.stats
-        if isinstance(result, str):
-            reason = result.split(":", 1)[0]
+        if isinstance(processed, str):
+            reason = processed.split(":", 1)[0]
             stats.inc_value(f"newsmon/dropped/{reason}")
             stats.inc_value(f"newsmon/source/{page.source_id}/dropped")
-            raise DropItem(f"{page.url}: {result}")
+            raise DropItem(f"{page.url}: {processed}")
         stats.inc_value("newsmon/extracted")
+        result, (normalized, text_hash, signature) = processed
         return ArticleItem(
             source_id=page.source_id,
             url=page.url,
@@ -126,4 +132,7 @@ class ExtractPipeline:
             raw_html=page.body if self.keep_raw else None,
             encoding=result.encoding,
             content_type=page.content_type,
+            text_normalized=normalized,
+            content_hash=text_hash,
+            minhash=signature,
         )

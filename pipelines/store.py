@@ -48,14 +48,16 @@ class StorePipeline:
         self.loop = task.LoopingCall(self._flush)
         self.loop.start(self.flush_seconds, now=False)
 
-    def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         stored: Deferred[ArticleItem] = Deferred()
         self.pending.append((item, stored))
-        if len(self.pending) >= self.batch_size:
+        # write-behind: with no write in progress, write now (low latency when quiet);
+        # otherwise items gather into the next batch (throughput under load)
+        if len(self.pending) >= self.batch_size or not self.flushing:
             self._flush()
-        return stored
+        return await maybe_deferred_to_future(stored)
 
     def _flush(self) -> None:
         if not self.pending:
@@ -67,6 +69,8 @@ class StorePipeline:
 
         def done(result: Any) -> Any:
             self.flushing.remove(flushed)
+            if self.pending and not self.flushing:
+                self._flush()
             return result
 
         flushed.addBoth(done)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from crawler.items import ArticleItem
 from storage.db import Database
 from storage.models import Article, ArticleCategory, MinHashSignature, RawPage, Story
-from storage.stories import refresh_story
+from storage.stories import new_story_id, refresh_stories
 
 
 @dataclass
@@ -80,23 +80,17 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
         inserted = {url: article_id for article_id, url in rows}
         category_rows, raw_rows, signature_rows = [], [], []
         stories_to_refresh: set[int] = set()
+        new_stories: list[dict[str, Any]] = []
         for url, article_id in inserted.items():
             item = unique[url]
-            if item.story_id is None:
-                story = Story(first_seen_at=now, size=0)
-                session.add(story)
-                session.flush()
-                item.story_id, item.new_story = story.id, True
+            if item.story_id is None:  # stored without the dedup stage (tests, tools)
+                item.story_id, item.new_story = new_story_id(), True
                 session.execute(
-                    update(Article).where(Article.id == article_id).values(story_id=story.id)
+                    update(Article).where(Article.id == article_id).values(story_id=item.story_id)
                 )
             if item.new_story:
-                session.execute(
-                    update(Story).where(Story.id == item.story_id).values(
-                        representative_id=article_id, size=1,
-                        first_published_at=item.published_at,
-                    )
-                )
+                new_stories.append({"id": item.story_id, "representative_id": article_id, "size": 1,
+                                    "first_published_at": item.published_at, "first_seen_at": now})
             else:
                 stories_to_refresh.add(item.story_id)
             category_rows += [
@@ -129,9 +123,15 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
             )
         if signature_rows:
             session.execute(_insert(session, MinHashSignature).on_conflict_do_nothing(), signature_rows)
+        if new_stories:
+            created = set(session.scalars(
+                _insert(session, Story).on_conflict_do_nothing(index_elements=["id"])
+                .returning(Story.id), new_stories,
+            ))
+            # a story another process opened at the same moment: recount it instead
+            stories_to_refresh.update(s["id"] for s in new_stories if s["id"] not in created)
         session.flush()
-        for story_id in stories_to_refresh:
-            refresh_story(session, story_id)
+        refresh_stories(session, stories_to_refresh)
     return StoreResult(list(inserted.values()), len(items) - len(inserted))
 
 

@@ -67,8 +67,13 @@ def source_health(
     *,
     silent_factor: float = 3.0,
     failing_after: int = 3,
+    min_silence: timedelta = timedelta(hours=24),
 ) -> list[SourceHealth]:
-    """Health of each source, in the order given."""
+    """Health of each source, in the order given.
+
+    `min_silence` keeps a source crawled every 30 minutes that publishes a few times a day
+    from being called silent after 90 quiet minutes.
+    """
     ids = [s.id for s in sources]
     with db.session() as session:
         runs = list(session.scalars(
@@ -85,7 +90,7 @@ def source_health(
         }
     return [
         _health(source, _runs_of(runs, source.id), arrivals[source.id], now,
-                silent_factor, failing_after)
+                silent_factor, failing_after, min_silence)
         for source in sources
     ]
 
@@ -145,7 +150,7 @@ def usual_gap(arrivals: Sequence[datetime]) -> timedelta | None:
 
 def _health(
     source: SourceLike, runs: list[CrawlRun], arrivals: list[datetime], now: datetime,
-    silent_factor: float, failing_after: int,
+    silent_factor: float, failing_after: int, min_silence: timedelta,
 ) -> SourceHealth:
     finished = [r for r in runs if run_result(r, source.id) != "running"]
     failures = 0
@@ -159,14 +164,15 @@ def _health(
     interval = schedule_interval(source.schedule)
     expected = max(filter(None, (gap, interval)), default=None)
     last_article = arrivals[0] if arrivals else None
-    if expected is None:
+    quiet_limit = max(expected * silent_factor, min_silence) if expected else None
+    if quiet_limit is None:
         silent = False
     elif last_article is not None:
-        silent = now - last_article > expected * silent_factor
+        silent = now - last_article > quiet_limit
     else:
         # never produced anything: silent once it has been crawled for a while
         first_run = finished[-1].started_at if finished else None
-        silent = first_run is not None and now - first_run > expected * silent_factor
+        silent = first_run is not None and now - first_run > quiet_limit
     return SourceHealth(
         source_id=source.id,
         last_run_at=(last.finished_at or last.started_at) if last else None,

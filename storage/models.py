@@ -66,7 +66,7 @@ class Story(Base):
 
     __tablename__ = "stories"
 
-    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
     representative_id: Mapped[int | None] = mapped_column(IdType)
     first_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
@@ -93,7 +93,8 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     text_normalized: Mapped[str] = mapped_column(Text, default="")
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
-    story_id: Mapped[int | None] = mapped_column(IdType, ForeignKey("stories.id"), index=True)
+    # no foreign key: the crawler picks story ids before the story's row exists
+    story_id: Mapped[int | None] = mapped_column(IdType, index=True)
     is_representative: Mapped[bool] = mapped_column(Boolean, default=True)
     primary_category: Mapped[str | None] = mapped_column(String(100), index=True)
     relevance: Mapped[float | None] = mapped_column(Float)

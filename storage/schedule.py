@@ -91,35 +91,43 @@ def close_abandoned_runs(db: Database, older_than: datetime) -> int:
 
 
 @dataclass(frozen=True)
-class SourceActivity:
-    last_article_at: datetime | None
-    articles_in_window: int
+class LastCrawl:
+    """A source's latest crawl: the runs one crawl child recorded (feeds, then sites)."""
+
+    started_at: datetime
+    ended_at: datetime | None
+    status: str  # running, finished, or the first other status among its runs
+    pages: int | None
+    new_articles: int
+    errors: int
 
 
-def source_activity(db: Database, source_ids: Iterable[str], since: datetime) -> dict[str, SourceActivity]:
-    """Per source: when its newest article was first seen, and how many arrived since `since`."""
-    ids = list(source_ids)
-    if not ids:
-        return {}
-    with db.session() as session:
-        last = dict(session.execute(
-            select(Article.source_id, func.max(Article.first_seen_at))
-            .where(Article.source_id.in_(ids)).group_by(Article.source_id)
-        ).tuples().all())
-        recent = dict(session.execute(
-            select(Article.source_id, func.count())
-            .where(Article.source_id.in_(ids), Article.first_seen_at >= since)
-            .group_by(Article.source_id)
-        ).tuples().all())
-    result: dict[str, SourceActivity] = {}
-    for source_id in ids:
-        seen = last.get(source_id)
-        if seen is not None and seen.tzinfo is None:  # SQLite's func.max bypasses the UTC type
-            seen = datetime.fromisoformat(str(seen)).replace(tzinfo=UTC)
-        elif isinstance(seen, str):
-            seen = datetime.fromisoformat(seen).astimezone(UTC)
-        result[source_id] = SourceActivity(seen, int(recent.get(source_id, 0)))
-    return result
+def last_crawl(db: Database, source_id: str) -> LastCrawl | None:
+    runs = recent_runs_for_source(db, source_id, limit=4)
+    if not runs:
+        return None
+    newest = runs[0]
+    child = [r for r in runs if r.pid is not None and r.pid == newest.pid] or [newest]
+    statuses = [r.status for r in child]
+    status = ("running" if "running" in statuses
+              else next((s for s in statuses if s != "finished"), "finished"))
+    ended = None if status == "running" else max(r.finished_at or r.started_at for r in child)
+    started = min(r.started_at for r in child)
+
+    def figure(run: CrawlRun, name: str, whole: int) -> int | None:
+        figures = (run.per_source or {}).get(source_id) or {}
+        if name in figures:
+            return int(figures[name])
+        return whole if list(run.sources or []) == [source_id] else None  # a run of it alone
+
+    pages = [figure(r, "pages", r.pages) for r in child]
+    errors = [figure(r, "errors", r.errors) for r in child]
+    return LastCrawl(
+        started_at=started, ended_at=ended, status=status,
+        pages=sum(p for p in pages if p is not None) if any(p is not None for p in pages) else None,
+        new_articles=new_articles_between(db, source_id, started, ended or datetime.now(UTC)),
+        errors=sum(e or 0 for e in errors),
+    )
 
 
 def prune_raw_pages(db: Database, older_than: datetime) -> int:

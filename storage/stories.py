@@ -2,58 +2,77 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import secrets
+from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from dedup import Copy, choose_representative
 from storage.db import Database
-from storage.models import Article, Story
+from storage.models import Article, MinHashSignature, Story
+
+
+def new_story_id() -> int:
+    """Story ids are chosen by the crawler, not the database, so that a copy can join a
+    story before the story's first article is stored (also across processes). 52 bits
+    stay exact in JSON and JavaScript."""
+    return secrets.randbits(52) or 1
 
 
 def refresh_story(session: Session, story_id: int) -> None:
-    """Recount a story and re-pick its representative: the earliest-published copy,
-    preferring the copy from the publisher that the copies' `origin` names."""
+    """Recount a story and re-pick its representative: the earliest copy from the
+    publisher that the copies' `origin` (来源) names, else the earliest published."""
     copies = list(session.scalars(select(Article).where(Article.story_id == story_id)))
     story = session.get(Story, story_id)
     if story is None or not copies:
         return
-    origins = {c.origin for c in copies if c.origin}
-
-    def rank(article: Article) -> tuple[int, float, float, int]:
-        from_origin = any(
-            o and ((article.site_name and o in article.site_name) or o in (article.source_id or ""))
-            for o in origins
-        )
-        published = article.published_at.timestamp() if article.published_at else float("inf")
-        return (0 if from_origin else 1, published, article.fetched_at.timestamp(), article.id)
-
-    representative = min(copies, key=rank)
+    chosen = choose_representative([
+        Copy(article_id=c.id, published_at=c.published_at, fetched_at=c.fetched_at,
+             source_name=c.source_id, site_name=c.site_name, origin=c.origin)
+        for c in copies
+    ])
     story.size = len(copies)
-    story.representative_id = representative.id
+    story.representative_id = chosen.article_id
     dates = [c.published_at for c in copies if c.published_at]
     story.first_published_at = min(dates) if dates else None
+    story.first_seen_at = min(c.first_seen_at for c in copies)
     session.execute(
         update(Article).where(Article.story_id == story_id)
-        .values(is_representative=Article.id == representative.id)
+        .values(is_representative=Article.id == chosen.article_id)
     )
 
 
-def open_story(db: Database) -> int:
-    """A new, still empty story; the store stage fills it (empty ones are pruned)."""
-    with db.session() as session:
-        story = Story(first_seen_at=datetime.now(UTC), size=0)
-        session.add(story)
-        session.flush()
-        return story.id
+def refresh_stories(session: Session, story_ids: Iterable[int]) -> None:
+    for story_id in sorted(set(story_ids)):
+        refresh_story(session, story_id)
+
+
+def signature_rows(db: Database, since: datetime, batch_size: int = 20_000) -> Iterator[tuple[int, int, bytes]]:
+    """(article_id, story_id, signature) of articles stored since `since`, for the index."""
+    last_id = 0
+    while True:
+        with db.session() as session:
+            rows = session.execute(
+                select(MinHashSignature.article_id, MinHashSignature.story_id, MinHashSignature.signature)
+                .where(MinHashSignature.created_at >= since, MinHashSignature.article_id > last_id)
+                .order_by(MinHashSignature.article_id).limit(batch_size)
+            ).all()
+        if not rows:
+            return
+        for article_id, story_id, signature in rows:
+            if story_id is not None:
+                yield int(article_id), int(story_id), bytes(signature)
+        last_id = rows[-1][0]
 
 
 def prune_empty_stories(db: Database) -> int:
-    """Stories whose only candidate article was dropped or never stored."""
+    """Stories left without articles (their articles were deleted)."""
     with db.session() as session:
         result = session.execute(
             delete(Story).where(
-                Story.size == 0, ~Story.id.in_(select(Article.story_id).where(Article.story_id.is_not(None)))
+                ~Story.id.in_(select(Article.story_id).where(Article.story_id.is_not(None)))
             )
         )
         return int(getattr(result, "rowcount", 0) or 0)

@@ -1,19 +1,26 @@
-"""HTML page → article fields: trafilatura, a density check, then Chinese-aware cleanup."""
+"""HTML page → article fields: trafilatura, a density check, then Chinese-aware cleanup.
+
+The text: trafilatura's extraction, the page-wide text-density pick and the density pick
+inside the title's own container are cleaned alike (`clean_text`) and `choice.choose_text`
+keeps the one that best bounds the article. Metadata is read from the page's visible text
+around the chosen text (`metadata`, `author`), with trafilatura's fields as fallbacks.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 import trafilatura
+from lxml import etree
 
 from crawler.extract import author, metadata
+from crawler.extract.choice import Candidates, choose_text
 from crawler.extract.cleanup import apply_rules
-from crawler.extract.density import best_node, page_text, parse, render_text
+from crawler.extract.density import best_node, page_text, parse, render_text, title_scope
 from crawler.extract.encoding import decode_html
 from crawler.extract.text import (
     detect_script,
@@ -47,14 +54,13 @@ class Extraction:
 
 
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
-_SPACE = re.compile(r"\s+")
 
 
 def _untable(text: str) -> str:
     """trafilatura renders tables as `| a | b |` rows; keep the cells' words only."""
     lines = []
     for line in text.split("\n"):
-        if line.startswith("|"):
+        if line.lstrip().startswith("|"):
             if _TABLE_RULE.match(line):
                 continue
             cells = [c.strip() for c in line.strip().strip("|").split("|")]
@@ -69,40 +75,22 @@ def clean_text(text: str) -> str:
     return apply_rules(repair_pinyin(text))
 
 
-def _bigrams(text: str) -> Counter[str]:
-    flat = _SPACE.sub("", text)
-    return Counter(flat[i : i + 2] for i in range(len(flat) - 1))
+def _candidates(root: etree._Element | None, primary: str, title: str | None) -> Candidates:
+    """trafilatura's text plus the density picks of the page and of the title's container."""
+    if root is None:
+        return Candidates(primary, "")
+    dense = clean_text(render_text(best_node(root)))
+    scope = title_scope(root, title)
+    scoped = clean_text(render_text(best_node(scope))) if scope is not None else ""
+    link_text = " ".join(a.text_content() for a in root.iter("a"))
+    return Candidates(primary, dense, scoped, link_text)
 
 
-def choose_text(primary: str, dense: str) -> str:
-    """trafilatura's text, unless the density pick is the better-bounded version of it.
-
-    When the dense container's text is (nearly) all inside trafilatura's, trafilatura added
-    material around it: navigation, link lists, neighbouring items. The dense text wins
-    if it still holds a fair share of trafilatura's prose; otherwise trafilatura found
-    article text the dense pick missed.
-    """
-    if not dense:
-        return primary
-    if not primary:
-        return dense
-    d, p = _bigrams(dense), _bigrams(primary)
-    if not d or not p:
-        return primary if len(primary) >= len(dense) else dense
-    inside = sum((d & p).values()) / sum(d.values())
-    prose = _bigrams("\n".join(line for line in primary.split("\n") if _is_prose(line)))
-    share = sum((d & prose).values()) / max(1, sum(prose.values()))
-    if inside >= 0.9 and share >= PROSE_SHARE:
-        return dense
-    return primary
-
-
-PROSE_SHARE = 0.6  # the dense pick must hold this share of trafilatura's prose
-_CLAUSE = re.compile(r"[，。！？；,!?;]")
-
-
-def _is_prose(line: str) -> bool:
-    return len(line) >= 10 and _CLAUSE.search(line) is not None
+def _headings(root: etree._Element | None) -> list[str]:
+    if root is None:
+        return []
+    texts = (" ".join(el.text_content().split()) for el in root.iter("h1", "h2", "h3"))
+    return [text for text in texts if 4 <= len(text) <= 100]
 
 
 def _locate(visible: str, text: str) -> tuple[int, int]:
@@ -133,15 +121,20 @@ def extract_article(
         html, encoding = decode_html(body, http_encoding)
     else:
         html, encoding = body, None
+    # trafilatura's own metadata pass (htmldate and friends) costs more than its text
+    # extraction; newsmon reads dates, bylines and titles from the page itself
     document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
+        html, url=url, with_metadata=False, include_comments=False, include_tables=True,
         favor_precision=False, deduplicate=False,
     )
-    fields = (document.as_dict() if hasattr(document, "as_dict") else dict(document)) if document else {}
+    extracted = (document.text if hasattr(document, "text") else document.get("text")) if document else None
     root = parse(html)
-    dense = render_text(best_node(root)) if root is not None else ""
-    primary = clean_text(fields.get("text") or "")
-    text = choose_text(primary, clean_text(dense))
+    tags = metadata.meta_tags(html)
+    site_name = metadata.first_meta(tags, metadata.META_SITE)
+    headings = _headings(root)
+    fallback = metadata.first_meta(tags, metadata.META_TITLE) or (headings[0] if headings else None)
+    title = metadata.choose_title(fallback, metadata.page_title(html), headings, site_name)
+    text = choose_text(_candidates(root, clean_text(extracted or ""), title))
     if len(text) < min_length:
         raise ExtractionError(f"{url or 'page'}: main text too short ({len(text)} characters)")
     visible = normalize_width(page_text(root)) if root is not None else text
@@ -150,21 +143,20 @@ def extract_article(
     published = (
         metadata.closing_date(text, timezone)
         or metadata.find_publish_time(visible, start, timezone, url, end)
-        or metadata.parse_iso(fields.get("date"), timezone)
+        or metadata.parse_iso(metadata.first_meta(tags, metadata.META_DATE), timezone)
     )
-    site_name = fields.get("sitename") or None
     byline = author.find_author(
-        header, text, author.meta_author(html),
+        header, text, author.meta_author(html, tags),
         trailer_text=visible[end : end + 600], opening_text=visible[start : start + 300],
-        structural=author.structural_author(root),
+        structural=author.structural_author(root), title=title,
     )
     return Extraction(
         text=text,
-        title=metadata.clean_title(fields.get("title"), site_name),
+        title=title,
         author=byline,
         published_at=published,
         site_name=site_name,
-        language=fields.get("language") or None,
+        language=metadata.page_language(html, tags),
         origin=metadata.find_origin(header + "\n" + text[:300]),
         script=detect_script(text),
         encoding=encoding,

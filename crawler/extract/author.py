@@ -11,9 +11,10 @@ Pure functions over strings, except :func:`structural_author` which reads an lxm
 from __future__ import annotations
 
 import re
-from html import unescape
 
 from lxml import etree
+
+from crawler.extract.metadata import meta_tags
 
 # Common Chinese surnames (single and compound): an unlabelled line is read as a name
 # only when it starts with one, so a two-character subheading (`前言`, `背景`) is not.
@@ -47,15 +48,18 @@ LABELLED = re.compile(
     re.M,
 )
 _VALUE_END = re.compile(
-    r"\s{2,}|[|丨【\[]|\s*(?:来源|來源|出处|时间|日期|发布|发表|更新|编辑|责任编辑|点击|浏览|阅读|字号|"
+    r"\s{2,}|[|丨【\[（]|\s*(?:来源|來源|出处|时间|日期|发布|发表|更新|编辑|责任编辑|点击|浏览|阅读|字号|"
     r"评论|摄影|图|译)\s*[:：]|\s*\d{4}\s*[-年/.]\s*\d|[，。；;！？]"
 )
-# forum and blog posters: 本贴由大卫于2005年… / ggjjzhzz 发表于 2005-9-15 / 太小心 2008-01-02 发表
+# forum and blog posters: 本贴由大卫于2005年… / ggjjzhzz 发表于 2005-9-15 / 太小心 2008-01-02 发表 /
+# 2008-01-02 太小心 发表
 POSTER = (
     re.compile(r"本[贴帖]由\s*([^\s于]{1,20}?)\s*于\s*\d"),
     re.compile(r"(?:^|\s)([^\s:：]{2,20})\s+发表于\s*[:：]?\s*\d{2,4}[-年/.]", re.M),
     re.compile(r"(?:^|\s)([^\s:：\d]{2,20})\s+(?:于\s*)?\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?"
                r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*发表", re.M),
+    re.compile(r"\d{4}[-年/.]\d{1,2}[-月/.]\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s+"
+               r"([^\s:：\d]{2,20})\s*发表(?!于)"),
 )
 # `（皮磊）`, `（姚峰 上海报道）`, `（总台记者 张倩）` closing the text
 TRAILING = re.compile(
@@ -73,10 +77,9 @@ _NOT_NAMES = frozenset({
     "来源", "记者", "编辑", "责任编辑", "资料图", "资料图片", "图片", "完", "本报", "通讯员", "未完待续",
     "佚名", "未知", "匿名", "admin", "administrator", "管理员", "网友", "游客", "本站", "小编", "原创",
 })
-# meta authors written by site software, not a person
-_GENERATOR = re.compile(r"https?://|www\.|\bteam\b|discuz|phpwind|dedecms|wordpress|powered", re.I)
-_META = re.compile(r"<meta\s[^>]*>", re.I)
-_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+# meta authors written by site software or naming the site itself, not a person
+_GENERATOR = re.compile(r"https?://|www\.|\.(?:com|cn|net|org)\b|\bteam\b|discuz|phpwind|dedecms|wordpress|"
+                        r"powered|(?:网|网站|报|社|台|频道|新闻|在线|传媒|集团|公司|出版社|杂志|编辑部|媒体)$", re.I)
 META_AUTHOR_NAMES = ("author", "article:author", "citation_author", "citation_authors", "dc.creator",
                      "dc.creator.author", "byl", "og:article:author", "twitter:creator")
 _AUTHOR_CLASS = re.compile(r"author|byline|writer|user-?name|poster", re.I)
@@ -84,18 +87,16 @@ _AUTHOR_HREF = re.compile(r"[?&](?:author|authorid)=|/(?:author|authors)/|%E4%BD
 _NOT_AUTHOR_CLASS = re.compile(r"avatar|face|img|pic|photo|comment|reply|list|intro|desc|info-box", re.I)
 
 
-def meta_author(html: str) -> str | None:
+def meta_author(html: str, tags: dict[str, str] | None = None) -> str | None:
     """The first person named by an author meta tag in the page's head."""
-    head = html[: html.lower().find("</head>") + 1 or 20000]
-    for tag in _META.findall(head):
-        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
-                 for m in _ATTR.finditer(tag)}
-        key = (attrs.get("name") or attrs.get("property") or "").lower()
-        if key in META_AUTHOR_NAMES:
-            value = unescape(attrs.get("content", "")).strip()
-            first = re.split(r"[;；]|\s{3,}", value)[0].strip()
-            if _plausible(first) and not _GENERATOR.search(value):
-                return first
+    tags = tags if tags is not None else meta_tags(html)
+    for key in META_AUTHOR_NAMES:
+        value = tags.get(key)
+        if not value:
+            continue
+        first = re.split(r"[;；]|\s{3,}", value)[0].strip()
+        if _plausible(first) and not _GENERATOR.search(value):
+            return first
     return None
 
 
@@ -104,9 +105,13 @@ def _plausible(value: str) -> bool:
     return 2 <= len(flat) <= 30 and flat.lower() not in _NOT_NAMES and not re.search(r"[。！？，]", value)
 
 
+# `（新华社）`, `（央视新闻）` close a text too, but name an agency, not a person
+_AGENCY = re.compile(r"(?:报道|社|网|报|台|新闻|中心)$")
+
+
 def _clean_names(raw: str) -> str | None:
     names = [n for n in re.split(r"[ 、，,\u3000]+", raw.strip())
-             if n and n not in _NOT_NAMES and not n.endswith("报道")]
+             if n and n not in _NOT_NAMES and not _AGENCY.search(n)]
     return " ".join(names) or None
 
 
@@ -153,6 +158,17 @@ def name_line(lines: list[str]) -> str | None:
     return None
 
 
+def _above_prose(lines: list[str], title: str | None) -> list[str]:
+    """The short lines heading the text, before its first sentence, other than the title."""
+    found: list[str] = []
+    for line in lines[:6]:
+        if len(line) >= 30 or re.search(r"[。！？]", line):
+            break
+        if line != lines[0] and line != title:
+            found.append(line)
+    return found
+
+
 def _signature(lines: list[str]) -> str | None:
     if len(lines) >= 2 and _DATE_LINE.match(lines[-1].strip()) and SIGNATURE_ORG.match(lines[-2].strip()):
         return lines[-2].strip()
@@ -186,6 +202,7 @@ def find_author(
     trailer_text: str = "",
     opening_text: str = "",
     structural: str | None = None,
+    title: str | None = None,
 ) -> str | None:
     """The article's author, strongest evidence first.
 
@@ -193,9 +210,10 @@ def find_author(
     from the article's first line on (the byline under a title sits there even when the
     extractor skipped it), `trailer_text` the page text just after the article.
     Order: a labelled or reporter byline at the article's head, a forum/blog poster line,
-    the meta author, a byline or `（name）` closing the text, an element marked as the
-    author, a bare name line under the title, an issuing body's signature, and last the
-    editor (pages with no author credit their editor).
+    a `（name）` closing the text, the meta author, a labelled byline just after the text,
+    a reporter line closing it, an element marked as the author, a bare name line under
+    the title, an issuing body's signature, and last the editor (pages that credit no
+    author credit their editor, and the ground truth follows them).
     """
     head = "\n".join((header_text[-400:], opening_text[:300], article_text[:300]))
     lines = [line for line in article_text.split("\n") if line.strip()]
@@ -212,7 +230,7 @@ def find_author(
         lambda: _labelled(trailer_text[:300]),
         lambda: _reporters(tail),
         lambda: structural,
-        lambda: name_line([line for line in lines[1:4] if line != lines[0]]),
+        lambda: name_line(_above_prose(lines, title)),
         lambda: _signature(lines),
         lambda: _editor(header_text[-400:] + "\n" + tail + "\n" + trailer_text[:400]),
     )

@@ -99,6 +99,17 @@ def _text_len(el: etree._Element) -> int:
     return len(_SPACE.sub("", el.text_content()))
 
 
+def _is_paragraph(block: etree._Element, tag: str) -> bool:
+    """A unit whose score belongs to its container: p, li, … and a div that holds no blocks.
+
+    Readability's rule: a `<div>` used as a paragraph (poem lines, a note, a lead) counts
+    for the container it sits in, so sibling paragraph-divs add up there.
+    """
+    if tag in _LEAF_UNITS:
+        return True
+    return tag == "div" and not any(_tag(child) in BLOCK for child in block)
+
+
 def best_node(root: html.HtmlElement) -> list[etree._Element]:
     """The article container plus siblings that continue it (readability's rule)."""
     scores: dict[etree._Element, float] = defaultdict(float)
@@ -111,7 +122,7 @@ def best_node(root: html.HtmlElement) -> list[etree._Element]:
         if len(flat) < 10:
             continue
         unit = (1 + len(_PUNCT.findall(flat)) + min(len(flat) / 100, 3)) * (1 - linked / len(flat))
-        holder = block.getparent() if tag in _LEAF_UNITS else block
+        holder = block.getparent() if _is_paragraph(block, tag) else block
         if holder is None:
             continue
         scores[holder] += unit
@@ -132,9 +143,19 @@ def best_node(root: html.HtmlElement) -> list[etree._Element]:
     threshold = max(10.0, adjusted[top] * 0.2)
     chosen = []
     for sibling in parent:
-        if sibling is top or adjusted.get(sibling, 0.0) >= threshold:
+        if sibling is top or adjusted.get(sibling, 0.0) >= threshold or _prose_block(sibling):
             chosen.append(sibling)
     return chosen
+
+
+def _prose_block(el: etree._Element) -> bool:
+    """Readability's sibling rule: a paragraph of running text next to the article is part of it
+    (a lead or a standfirst in its own block), whatever it scored on its own."""
+    if _tag(el) not in ("p", "div", "section"):
+        return False
+    total = _text_len(el)
+    text = el.text_content()
+    return total >= 80 and _link_chars(el) / total < 0.25 and "。" in text
 
 
 def _render(el: etree._Element, out: list[str]) -> None:
@@ -188,3 +209,53 @@ def page_text(root: etree._Element) -> str:
     _render_all(root, out)
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+_HEADINGS = ("h1", "h2", "h3")
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def _title_heading(root: etree._Element, title: str) -> etree._Element | None:
+    """The first h1-h3 whose text is the page title (or starts with it, or it with the heading)."""
+    want = _flat(title)
+    if len(want) < 6:
+        return None
+    for tag in _HEADINGS:
+        for el in root.iter(tag):
+            got = _flat(el.text_content())
+            if len(got) >= 6 and (got.startswith(want) or want.startswith(got)):
+                return el
+    return None
+
+
+def title_scope(root: etree._Element, title: str | None, min_chars: int = 60) -> etree._Element | None:
+    """The container that holds the title heading and its article, and no other article.
+
+    Walk up from the heading that carries the page title until the next ancestor would
+    also hold another heading of the same or a higher rank (the next item of a feed or a
+    recommendation list); an `<article>` element ends the walk. None when there is no
+    such heading or the container holds no more than the title.
+    """
+    if not title:
+        return None
+    heading = _title_heading(root, title)
+    if heading is None:
+        return None
+    rank = int(_tag(heading)[1])
+    rivals = tuple(f"h{r}" for r in range(1, rank + 1))
+    scope = heading
+    while True:
+        if _tag(scope) == "article":
+            break
+        parent = scope.getparent()
+        if parent is None or _tag(parent) in ("body", "html"):
+            break
+        if any(el is not heading and _flat(el.text_content()) for el in parent.iter(*rivals)):
+            break
+        scope = parent
+    if _text_len(scope) - _text_len(heading) < min_chars:
+        return None
+    return scope

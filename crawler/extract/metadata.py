@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from html import unescape
 from zoneinfo import ZoneInfo
 
 _D = r"(\d{4})\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*日?"
 _T = r"(?:\s*(?:T|\s)?\s*(\d{1,2})[:：时](\d{2})(?:[:：分](\d{2}))?)?"
 FULL_DATE = re.compile(rf"(?<!\d){_D}{_T}")
-# a label of its own: `出生日期` or `出道日期` (a profile's fields) are not publish dates
-_LABEL = (r"(?<![\u4e00-\u9fff])(发布时间|发表时间|发布日期|发表日期|发稿时间|更新时间|时间|日期|发布于|发表于|"
-          r"发布|发表|Published)")
+# a label of its own (or a document's: 文章发布时间): `出生日期`, `出道日期`, `报名时间` are a
+# profile's or an event's fields, not publish dates
+_LABEL = (r"(?:(?<![\u4e00-\u9fff])|(?<=文章)|(?<=新闻)|(?<=信息)|(?<=稿件)|(?<=本文)|(?<=页面))"
+          r"(发布时间|发表时间|发布日期|发表日期|发稿时间|更新时间|时间|日期|发布于|发表于|发布|发表|Published)")
 LABELLED_DATE = re.compile(rf"{_LABEL}\s*[:：]?\s*{_D}{_T}")
 # `发表时间： 06/02/2022 - 13:48` (foreign broadcasters' Chinese sites write day/month/year)
 LABELLED_DMY = re.compile(
@@ -65,8 +67,8 @@ def find_publish_time(
         return _build(after.groups(), timezone)
     end = article_end if article_end is not None else article_start
     for lo, hi in ((article_start - 300, article_start + 200), (end - 300, end + 200)):
-        if month := MONTH_DATE.search(page_text, max(0, lo), max(0, hi)):
-            return _build((month.group(1), month.group(2), "1", None, None, None), timezone)
+        if issue := MONTH_DATE.search(page_text, max(0, lo), max(0, hi)):
+            return _build((issue.group(1), issue.group(2), "1", None, None, None), timezone)
     short = SHORT_DATE.search(page_text, max(0, article_start - 500), article_start + 500)
     if short:
         year = _year_from(url, page_text)
@@ -124,18 +126,109 @@ def find_origin(text: str) -> str | None:
 
 # --- title ------------------------------------------------------------------------------
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[^-]{2,12}$))\s*")
+SUFFIX_MAX = 20  # a site-name part is at most this long (`宏观频道首页`, `CAIJING.COM.CN`)
 
 
 def clean_title(title: str | None, site_name: str | None = None) -> str | None:
-    """Drop a site-name suffix (`…_公益时报`, `… - 新浪公益`, `…|中国网`)."""
+    """Drop site-name suffixes (`…_公益时报`, `… - 新浪公益`, `…_经济_财经网 - CAIJING.COM.CN`).
+
+    Parts are dropped from the right while they are short (a site or channel name) or
+    name the site; the head that remains must still be a title (two characters or more).
+    """
     if not title:
         return None
     title = title.strip()
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) > 1:
-        head = parts[0].strip()
-        tail = "".join(parts[1:])
-        # the suffix must be short (a site name), and the head still a title
-        if len(head) >= 4 and (len(tail) <= 20 or (site_name and site_name in tail)):
-            return head
-    return title
+    while True:
+        cuts = list(_TITLE_SEPARATORS.finditer(title))
+        if not cuts:
+            return title
+        last = cuts[-1]
+        head, tail = title[: last.start()].strip(), title[last.end() :].strip()
+        short = len(tail) <= SUFFIX_MAX or bool(site_name and site_name.lower() in tail.lower())
+        if len(head) < 2 or not short:
+            return title
+        title = head
+
+
+_PAGE_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_META = re.compile(r"<meta\s[^>]*>", re.I)
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+_HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z-]{2,10})", re.I)
+META_TITLE = ("og:title", "twitter:title", "title", "articletitle", "headline")
+META_SITE = ("og:site_name", "application-name", "sitename", "site_name")
+META_DATE = ("article:published_time", "pubdate", "publishdate", "publish_date", "og:release_date",
+             "dc.date.issued", "dc.date", "date", "datepublished", "firstpublishedtime")
+
+
+def meta_tags(html: str) -> dict[str, str]:
+    """`name`/`property` → `content` of the head's meta tags (first value wins, keys lower-cased)."""
+    end = html.lower().find("</head>")
+    head = html[: end if end >= 0 else 50000]
+    tags: dict[str, str] = {}
+    for tag in _META.findall(head):
+        attrs = {m.group(1).lower(): m.group(2) or m.group(3) or m.group(4) or ""
+                 for m in _ATTR.finditer(tag)}
+        key = (attrs.get("name") or attrs.get("property") or attrs.get("itemprop") or "").lower()
+        content = unescape(attrs.get("content", "")).strip()
+        if key and content and key not in tags:
+            tags[key] = content
+    return tags
+
+
+def first_meta(tags: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    return next((tags[key] for key in keys if tags.get(key)), None)
+
+
+def page_language(html: str, tags: dict[str, str]) -> str | None:
+    if m := _HTML_LANG.search(html[:5000]):
+        return m.group(1).lower()
+    value = tags.get("content-language") or tags.get("language")
+    return value.lower() if value else None
+_SEPARATOR_CHARS = re.compile(r"[\s_|｜\-–—:：·•]+")
+
+
+def page_title(html: str) -> str | None:
+    """The document's `<title>`, entity-decoded, whitespace collapsed."""
+    if m := _PAGE_TITLE.search(html[:50000]):
+        value = re.sub(r"\s+", " ", unescape(m.group(1))).strip()
+        return value or None
+    return None
+
+
+def choose_title(
+    fallback: str | None, document_title: str | None, headings: list[str], site_name: str | None = None
+) -> str | None:
+    """The article's title: the heading the `<title>` is built from, else the cleaned title.
+
+    `<title>` is "article title + site name" (either order); a page's headings include the
+    site logo, channel names and other stories. The longest heading that `<title>` contains,
+    with no more than a site name's worth of text left over, is the article's title as the
+    page shows it. When no heading fits, a heading that starts with the cleaned `<title>`
+    (a heading with a button label glued on) confirms the cleaned `<title>`; otherwise the
+    cleaned `fallback` (trafilatura's title) stands.
+    """
+    cleaned_fallback = clean_title(fallback, site_name)
+    if document_title:
+        flat_title = _SPACE_RE.sub("", document_title)
+        fits = []
+        for heading in headings:
+            flat = _SPACE_RE.sub("", heading)
+            if len(flat) < 4 or flat not in flat_title or (site_name and heading == site_name):
+                continue
+            rest = _SEPARATOR_CHARS.sub("", flat_title.replace(flat, "", 1))
+            if len(rest) <= SUFFIX_MAX:
+                fits.append(heading)
+        if fits:
+            best = max(fits, key=len)
+            # the same words as trafilatura's title: keep its spacing (a <br> joins nothing)
+            same = cleaned_fallback and _SPACE_RE.sub("", cleaned_fallback) == _SPACE_RE.sub("", best)
+            return cleaned_fallback if same else best
+        cleaned = clean_title(document_title, site_name)
+        if cleaned and len(cleaned) >= 4:
+            flat_cleaned = _SPACE_RE.sub("", cleaned)
+            if any(_SPACE_RE.sub("", h).startswith(flat_cleaned) for h in headings):
+                return cleaned
+    return cleaned_fallback
+
+
+_SPACE_RE = re.compile(r"\s+")

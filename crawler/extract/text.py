@@ -78,21 +78,29 @@ _PINYIN_LETTERS = "a-zA-Zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńň�
 _PINYIN_ARTEFACT = re.compile(
     rf"(?<=[\u3400-\u9fff])[(（]([{_PINYIN_LETTERS}?]*[{_PINYIN_LETTERS}?][{_PINYIN_LETTERS}?]*)[)）]"
 )
+# a damaged copy that lost a character *and* the opening bracket: `請(qǐng)?jiān)?0日`
+_ORPHAN_PINYIN = re.compile(rf"(?<=\?)([{_PINYIN_LETTERS}]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][{_PINYIN_LETTERS}]*)[)）]")
 _TONE_MARKS = re.compile(r"[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ?]")
 PINYIN_REPEAT = 3  # fewer than this on a page: bracketed pinyin is the author's own
 
 
 def repair_pinyin(text: str) -> str:
-    """Remove `(qū)` after Han characters, but only when the page shows it repeatedly."""
+    """Remove `(qū)` after Han characters, but only when the page shows it repeatedly.
+
+    Damaged forms go too once the pattern is established: `(q?ng)` (a tone vowel lost to
+    `?`) and `?jiān)` (the character and its opening bracket lost; the `?` stays as the
+    mark of the lost character).
+    """
     found = [m for m in _PINYIN_ARTEFACT.finditer(text) if _TONE_MARKS.search(m.group(1))]
     if len(found) < PINYIN_REPEAT:
         return text
-    return _PINYIN_ARTEFACT.sub(
+    text = _PINYIN_ARTEFACT.sub(
         lambda m: "" if _TONE_MARKS.search(m.group(1)) else m.group(0), text
     )
+    return _ORPHAN_PINYIN.sub("", text)
 
 
-_SENTENCE_END = re.compile(r"[。！？!?…；;：:”’」』）)】》]$|[.]$")
+_SENTENCE_END = re.compile(r"(?:[。！？!?…]|(?<![\d.])[.])[”’」』）)】》\"']*$|[（(][\u4e00-\u9fff·]{2,4}[)）]$")
 _HAN_EDGE = re.compile(r"[\u3400-\u9fff，、“《]")
 
 

@@ -112,8 +112,7 @@ class SitesSpider(NewsSpider):
 
     def parse_robots(self, response: Response) -> Iterable[scrapy.Request]:
         source = self.source(response.meta["source_id"])
-        text = response.text if hasattr(response, "text") else ""
-        for url in sitemap_urls_from_robots(text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             yield self.sitemap_request(url, source, depth=0)
 
     def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:

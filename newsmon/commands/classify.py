@@ -136,6 +136,6 @@ def eval_command(labels: str, shared: str | None, folds: int, taxonomy: str | No
         raise click.ClickException(str(exc)) from exc
     click.echo(f"{len(articles)} labelled articles from {labels}"
                + ("" if model else f"; model figures from {folds}-fold cross-validation"))
-    for report in evaluate(classifier, articles, folds):
+    for report in evaluate(classifier, articles, folds, model=classifier.model):
         click.echo("\n".join(report.lines()))
     sys.stdout.flush()

@@ -62,3 +62,5 @@ def command(app: AppContext, source_ids: str, spider: str, extra: tuple[str, ...
     reports = run_crawl(app.db_url, app.sources_file, ids, spiders, overrides,
                         progress=sys.stderr.isatty())
     click.echo(summary_table(reports, time.monotonic() - started))
+    if not all(report.ok for report in reports):
+        raise SystemExit(1)

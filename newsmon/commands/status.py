@@ -27,7 +27,10 @@ def _when(moment: datetime | None, now: datetime, tz: ZoneInfo) -> str:
 def _gap(gap: timedelta | None) -> str:
     if gap is None:
         return "?"
-    hours = gap.total_seconds() / 3600
+    seconds = gap.total_seconds()
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    hours = seconds / 3600
     return f"{hours * 60:.0f}m" if hours < 2 else f"{hours:.0f}h" if hours < 48 else f"{hours / 24:.0f}d"
 
 
@@ -43,7 +46,7 @@ def command(app: AppContext, include_disabled: bool) -> None:
     errors), and flags for sources that went silent or keep failing."""
     from newsmon.daemon.plan import next_run
     from storage.health import source_health
-    from storage.schedule import last_finished_runs
+    from storage.schedule import last_crawl, last_finished_runs
 
     registry = app.registry()
     db = app.database()
@@ -58,9 +61,10 @@ def command(app: AppContext, include_disabled: bool) -> None:
     attention = 0
     for source in sources:
         h = health[source.id]
+        crawl = last_crawl(db, source.id)
         if not source.enabled:
             upcoming = "disabled"
-        elif h.last_run_status == "running":
+        elif crawl is not None and crawl.status == "running":
             upcoming = "running now"
         else:
             ended = last[source.id]
@@ -70,18 +74,22 @@ def command(app: AppContext, include_disabled: bool) -> None:
         flags = []
         if h.failing:
             flags.append(f"FAILING ({h.consecutive_failures} crawls in a row)")
-        elif h.last_run_status == "failed":
-            flags.append("last crawl failed")
+        elif crawl is not None and crawl.status not in ("finished", "running", "shutdown"):
+            # "shutdown": stopped with the daemon, not a failure of the source
+            flags.append(f"last crawl {crawl.status}")
         if h.silent:
             flags.append(f"SILENT (no new article since {_when(h.last_article_at, now, tz)}; "
                          f"usual gap {_gap(h.expected_gap)})")
         attention += bool(flags)
-        result = h.last_run_detail or "-"
+        if crawl is None:
+            last_run = ("never", "-", "-", "-", "-")
+        else:
+            last_run = (_when(crawl.ended_at or crawl.started_at, now, tz), crawl.status,
+                        _number(crawl.pages), str(crawl.new_articles), str(crawl.errors))
         lines.append(
-            f"{source.id:<22} {source.schedule:<12} {upcoming:<22} "
-            f"{_when(h.last_run_at, now, tz) if h.last_run_at else 'never':<22} {result:<10} "
-            f"{_number(h.last_run_pages):>5} {_number(h.last_run_new_articles):>5} "
-            f"{_number(h.last_run_errors):>6}  {'; '.join(flags)}"
+            f"{source.id:<22} {source.schedule:<12} {upcoming:<22} {last_run[0]:<22} "
+            f"{last_run[1]:<10} {last_run[2]:>5} {last_run[3]:>5} {last_run[4]:>6}  "
+            f"{'; '.join(flags)}"
         )
     lines.append(f"{len(sources)} source(s); {attention} need attention. Times in {tz.key}.")
     click.echo("\n".join(lines))

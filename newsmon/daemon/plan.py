@@ -1,10 +1,9 @@
 """From the sources registry to crawl jobs, and when each is due (pure; no I/O).
 
 One job per (group, schedule): sources that share both are crawled by one child process.
-A job is due when any of its sources has no ended crawl run at or after the schedule's
-first slot following that source's last run — so after downtime it runs once, now,
-rather than once per missed slot, and this holds across restarts because the runs are
-read from the database.
+A source is overdue when the schedule's first slot after its last ended crawl run has
+passed; after downtime each overdue source is crawled once, now, rather than once per
+missed slot, and this holds across restarts because the runs are read from the database.
 """
 
 from __future__ import annotations
@@ -73,8 +72,18 @@ def next_run(spec_schedule: str, timezone: str, last_started: datetime | None,
     return max(next_slot_after(spec_schedule, timezone, last_started), now)
 
 
-def job_first_run(spec: CrawlJobSpec, last_started: dict[str, datetime | None],
-                  now: datetime) -> datetime:
-    """The job's first run after (re)scheduling: the earliest next run of its sources."""
-    return min(next_run(spec.schedule, spec.timezone, last_started.get(i), now)
-               for i in spec.source_ids)
+def first_runs(spec: CrawlJobSpec, last_started: dict[str, datetime | None],
+               now: datetime) -> tuple[datetime, tuple[str, ...]]:
+    """When the job first runs after (re)scheduling, and which of its sources need a
+    catch-up crawl of their own right now.
+
+    All sources overdue (or never crawled): the job itself runs now. Some overdue: those
+    get one catch-up crawl now, and the job keeps the slot of its up-to-date sources.
+    """
+    dues = {i: next_run(spec.schedule, spec.timezone, last_started.get(i), now)
+            for i in spec.source_ids}
+    overdue = tuple(i for i in spec.source_ids if dues[i] <= now)
+    fresh = [due for i, due in dues.items() if i not in overdue]
+    if not fresh:
+        return now, ()
+    return min(fresh), overdue

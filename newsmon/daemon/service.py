@@ -12,6 +12,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import FrameType
@@ -23,7 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from crawler.sources import Registry, SourcesError, load_sources
 from newsmon.daemon.children import Children
 from newsmon.daemon.lock import DaemonLock, DaemonLockError
-from newsmon.daemon.plan import CrawlJobSpec, job_first_run, make_trigger, plan_crawl_jobs
+from newsmon.daemon.plan import CrawlJobSpec, first_runs, make_trigger, plan_crawl_jobs
 from newsmon.daemon.settings import DaemonSettings
 from newsmon.daemon.upkeep import digest_is_overdue, run_housekeeping
 from storage.db import Database, DatabaseError
@@ -47,12 +50,14 @@ class Daemon:
         self.db: Database | None = None
         self.registry: Registry | None = None
         self.scheduler: BackgroundScheduler | None = None
+        self._active_jobs = 0
+        self._crawling: set[str] = set()  # source ids whose crawl child is running
+        self._jobs_changed = threading.Condition()
 
     # -- life cycle ------------------------------------------------------------------
     def run(self) -> int:
         try:
             self.db = Database(self.db_url)
-            self.db.migrate()
         except DatabaseError as exc:
             logger.error("%s", exc)
             return EXIT_USAGE
@@ -62,7 +67,15 @@ class Daemon:
         except DaemonLockError as exc:
             logger.error("%s", exc)
             return EXIT_FAILED
+        except Exception as exc:  # e.g. the server is down
+            logger.error("cannot lock %s: %s", self.db.safe_url, exc)
+            return EXIT_USAGE
         try:
+            try:
+                self.db.migrate()  # under the lock: two daemons never migrate at once
+            except DatabaseError as exc:
+                logger.error("%s", exc)
+                return EXIT_USAGE
             try:
                 self.registry = load_sources(self.sources_file)
             except SourcesError as exc:
@@ -79,15 +92,17 @@ class Daemon:
             self.db, datetime.now(UTC) - timedelta(seconds=2 * self.settings.crawl_timeout + 60))
         if abandoned:
             logger.info("marked %d crawl run(s) left 'running' by dead processes as abandoned", abandoned)
+        self._install_signals()
         self.scheduler = BackgroundScheduler(
             timezone=self.settings.timezone,
-            executors={"default": ThreadPoolExecutor(self.settings.max_parallel_crawls + 2)},
+            # crawls have threads of their own, so many due crawls never hold up the digest
+            executors={"default": ThreadPoolExecutor(2),
+                       "crawls": ThreadPoolExecutor(self.settings.max_parallel_crawls)},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(self.settings.misfire_grace) or None},
         )
         self._apply_plan(self.registry)
         self._schedule_upkeep()
-        self._install_signals()
         self.scheduler.start()
         logger.info("newsmon daemon pid %d running on %s with %d source(s) from %s",
                     os.getpid(), self.db.safe_url, len(self.registry.select()), self.sources_file)
@@ -104,6 +119,10 @@ class Daemon:
                     self.settings.shutdown_grace)
         self.scheduler.shutdown(wait=False)
         self.children.stop_all(self.settings.shutdown_grace, self.force)
+        # let each job record how its child ended before the lock is let go
+        with self._jobs_changed:
+            self._jobs_changed.wait_for(lambda: self._active_jobs == 0,
+                                        timeout=self.settings.child_stop_timeout + 30)
         logger.info("newsmon daemon stopped")
 
     def _install_signals(self) -> None:
@@ -142,21 +161,35 @@ class Daemon:
                 job.remove()
                 logger.info("job %s removed (no enabled sources left in it)", job.id)
         all_ids = [i for spec in specs.values() for i in spec.source_ids]
+        now = datetime.now(UTC)
         last = {i: (run.started_at if run else None)
                 for i, run in last_finished_runs(self.db, all_ids).items()}
-        now = datetime.now(UTC)
+        with self._jobs_changed:
+            # a source being crawled right now is not overdue: no second crawl beside it
+            last.update(dict.fromkeys(self._crawling & set(all_ids), now))
         for spec in specs.values():
             existing = self.scheduler.get_job(spec.job_id)
             if existing is not None and existing.args == (spec,):
                 continue
-            first = job_first_run(spec, last, now)
+            first, catch_up = first_runs(spec, last, now)
             trigger = make_trigger(spec.schedule, spec.timezone,
                                    first if spec.interval_seconds is not None else None)
             self.scheduler.add_job(self._crawl, trigger, args=(spec,), id=spec.job_id,
-                                   name=spec.job_id, next_run_time=first, replace_existing=True)
-            when = "now (overdue)" if first <= now else first.astimezone(self.settings.timezone).isoformat(timespec="seconds")
+                                   name=spec.job_id, next_run_time=first, replace_existing=True,
+                                   executor="crawls")
             logger.info("job %s (%s): %s, first run %s", spec.job_id, ", ".join(spec.source_ids),
-                        spec.schedule, when)
+                        spec.schedule, self._when(first, now))
+            if catch_up:
+                once = replace(spec, job_id=f"catch-up:{spec.job_id}", source_ids=catch_up)
+                self.scheduler.add_job(self._crawl, "date", run_date=now, args=(once,),
+                                       id=once.job_id, name=once.job_id, replace_existing=True,
+                                       executor="crawls")
+                logger.info("job %s: %s overdue, crawled once now", once.job_id, ", ".join(catch_up))
+
+    def _when(self, moment: datetime, now: datetime) -> str:
+        if moment <= now:
+            return "now (overdue)"
+        return moment.astimezone(self.settings.timezone).isoformat(timespec="seconds")
 
     def _schedule_upkeep(self) -> None:
         assert self.scheduler is not None and self.db is not None
@@ -186,17 +219,39 @@ class Daemon:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
         return env
 
+    @contextmanager
+    def _job(self) -> Iterator[None]:
+        with self._jobs_changed:
+            self._active_jobs += 1
+        try:
+            yield
+        finally:
+            with self._jobs_changed:
+                self._active_jobs -= 1
+                self._jobs_changed.notify_all()
+
     def _crawl(self, spec: CrawlJobSpec) -> None:
         if self.stopping.is_set() or self.db is None:
             return
-        result = self.children.run(
-            spec.job_id, self._newsmon_argv("crawl", "--sources", ",".join(spec.source_ids)),
-            self.settings.crawl_timeout, self._child_env())
+        with self._jobs_changed:
+            self._crawling.update(spec.source_ids)
+        try:
+            with self._job():
+                self._run_crawl(spec, self.db)
+        finally:
+            with self._jobs_changed:
+                self._crawling.difference_update(spec.source_ids)
+
+    def _run_crawl(self, spec: CrawlJobSpec, db: Database) -> None:
+        argv = self._newsmon_argv("crawl", "--sources", ",".join(spec.source_ids))
+        for setting in self.settings.crawl_settings:
+            argv += ["--setting", setting]
+        result = self.children.run(spec.job_id, argv, self.settings.crawl_timeout, self._child_env())
         if result is None or result.status == "finished":
             return
         # the child records its own run when it can (also when stopped with SIGTERM);
         # what it left 'running', or never recorded, is recorded here with the reason
-        closed = close_child_runs(self.db, pid=result.pid, since=result.started_at,
+        closed = close_child_runs(db, pid=result.pid, since=result.started_at,
                                   sources=list(spec.source_ids), status=result.status)
         if closed:
             logger.warning("%s: recorded %d crawl run(s) as %s; retried at the next slot",
@@ -207,13 +262,15 @@ class Daemon:
         clean stop as a crawl, and the digest's own record keeps a date from being sent twice."""
         if self.stopping.is_set():
             return
-        self.children.run("digest", self._newsmon_argv("digest", "--send"),
-                          self.settings.crawl_timeout, self._child_env())
+        with self._job():
+            self.children.run("digest", self._newsmon_argv("digest", "--send"),
+                              self.settings.crawl_timeout, self._child_env())
 
     def _housekeeping(self) -> None:
         if self.stopping.is_set() or self.db is None:
             return
-        run_housekeeping(self.db, self.settings.raw_retention_days)
+        with self._job():
+            run_housekeeping(self.db, self.settings.raw_retention_days)
 
 
 def configure_logging(verbosity: int) -> None:

@@ -48,6 +48,7 @@ class DaemonSettings:
     child_stop_timeout: float  # after SIGTERM to a child, before forcing it
     misfire_grace: float
     max_parallel_crawls: int
+    crawl_settings: tuple[str, ...] = ()  # NAME=VALUE Scrapy overrides for every crawl child
 
     @classmethod
     def from_env(cls) -> DaemonSettings:
@@ -66,4 +67,16 @@ class DaemonSettings:
             child_stop_timeout=_number("NEWSMON_CHILD_STOP_TIMEOUT", 30),
             misfire_grace=_number("NEWSMON_MISFIRE_GRACE", 300),
             max_parallel_crawls=max(1, int(_number("NEWSMON_MAX_PARALLEL_CRAWLS", 4))),
+            crawl_settings=_crawl_settings(),
         )
+
+
+def _crawl_settings() -> tuple[str, ...]:
+    """NEWSMON_CRAWL_SETTINGS: space-separated NAME=VALUE Scrapy settings for the crawls."""
+    pairs = tuple(os.environ.get("NEWSMON_CRAWL_SETTINGS", "").split())
+    for pair in pairs:
+        name, sep, _ = pair.partition("=")
+        if not sep or not re.fullmatch(r"[A-Z][A-Z0-9_]*", name):
+            raise DaemonSettingsError(
+                f"NEWSMON_CRAWL_SETTINGS: {pair!r} is not NAME=VALUE with an upper-case setting name")
+    return pairs

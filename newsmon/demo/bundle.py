@@ -97,9 +97,6 @@ class DemoSites:
         path.write_text(SOURCES_TEMPLATE.format(**self.urls), encoding="utf-8")
         return path
 
-    def page_counts(self) -> dict[str, int]:
-        return {name: sum(1 for p in (self.bundle / name).rglob("*") if p.is_file()) for name in SITES}
-
 
 def fill_site_url(root: Path, url: str) -> None:
     for path in root.rglob("*"):

@@ -86,7 +86,7 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 30
 
     def log_message(self, format: str, *args: Any) -> None:
-        logger.debug("%s " + format, self.address_string(), *args)
+        pass  # quiet: the request log (LocalSite.requests) is what tests look at
 
     def do_GET(self) -> None:
         self._answer(with_body=True)

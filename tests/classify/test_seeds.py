@@ -53,4 +53,5 @@ def test_seed_primary_categories(seeds, classifier):
         assert result.relevant, article.id
         if result.primary != article.primary:
             wrong[article.id] = result.primary
-    assert len(wrong) <= 1, wrong  # 001-e is a three-line photo caption
+    # 000-b is as much culture (public cultural services) as volunteering
+    assert len(wrong) <= 1, wrong

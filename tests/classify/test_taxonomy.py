@@ -63,3 +63,29 @@ def test_user_can_add_a_category_without_code(tmp_path: Path, classifier):
 def test_unreadable_taxonomy_names_the_path(tmp_path: Path):
     with pytest.raises(TaxonomyError, match="cannot read"):
         load_taxonomy(tmp_path / "missing.yaml")
+
+
+def test_a_term_listed_twice_in_one_category_is_an_error():
+    with pytest.raises(TaxonomyError, match=r"category 'health': terms\[2\]: term '义诊' is listed twice"):
+        parse_taxonomy(_cat(["义诊", "医疗", "義診"]))  # Traditional spelling of the same term
+
+
+def test_primary_weight_must_be_positive():
+    raw = _cat(["义诊"])
+    raw["categories"][0]["primary_weight"] = 0
+    with pytest.raises(TaxonomyError, match="category 'health': primary_weight must be above 0"):
+        parse_taxonomy(raw)
+
+
+def test_negative_terms_cancel_a_shorter_match(tmp_path: Path):
+    from classify import Classifier
+
+    custom = tmp_path / "taxonomy.yaml"
+    custom.write_text(
+        "categories:\n  - id: volunteering\n    name: 志愿服务\n"
+        "    terms: [{term: 志愿, weight: 3}, {term: 志愿填报, weight: -1}]\n",
+        encoding="utf-8",
+    )
+    classifier = Classifier.load(custom)
+    assert classifier.classify("志愿者清扫街道", "志愿").primary == "volunteering"
+    assert classifier.classify("考生志愿填报开始", "志愿填报").primary is None

@@ -63,6 +63,8 @@ class DaemonProcess:
             "NEWSMON_DIGEST_TIME": "off",
             "NEWSMON_HOUSEKEEPING_TIME": "off",
             "NEWSMON_SHUTDOWN_GRACE": "30",
+            # politeness delays would only slow the tests down; the site is ours
+            "NEWSMON_CRAWL_SETTINGS": "DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False",
             **env,
         }
         self._stderr = open(log, "wb")  # noqa: SIM115 - closed in wait()

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from crawler.sources import parse_sources
-from newsmon.daemon.plan import job_first_run, next_run, plan_crawl_jobs
+from newsmon.daemon.plan import first_runs, next_run, plan_crawl_jobs
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -44,8 +44,11 @@ def test_cron_slot_missed_since_the_last_run_is_overdue() -> None:
     assert next_run("0 6 * * *", "Asia/Shanghai", last, NOW) == datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
 
 
-def test_a_job_runs_when_any_of_its_sources_is_due() -> None:
-    [spec] = plan_crawl_jobs(registry([{"id": "a", "schedule": "1h"}, {"id": "b", "schedule": "1h"}]))
-    recent = {"a": NOW - timedelta(minutes=5), "b": NOW - timedelta(minutes=50)}
-    assert job_first_run(spec, recent, NOW) == NOW + timedelta(minutes=10)
-    assert job_first_run(spec, {"a": NOW - timedelta(minutes=5), "b": None}, NOW) == NOW
+def test_only_the_overdue_sources_of_a_job_catch_up() -> None:
+    [spec] = plan_crawl_jobs(registry([{"id": "a", "schedule": "1h"}, {"id": "b", "schedule": "1h"},
+                                       {"id": "c", "schedule": "1h"}]))
+    last = {"a": NOW - timedelta(minutes=5), "b": NOW - timedelta(minutes=50), "c": None}
+    # a and b keep their slot (b's is the earlier); c, never crawled, catches up alone now
+    assert first_runs(spec, last, NOW) == (NOW + timedelta(minutes=10), ("c",))
+    everything_old = dict.fromkeys("abc", NOW - timedelta(days=2))
+    assert first_runs(spec, everything_old, NOW) == (NOW, ())

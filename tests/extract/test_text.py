@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.extract.author import find_author
-from crawler.extract.metadata import clean_title, find_origin, find_publish_time
+from crawler.extract.metadata import (
+    choose_title,
+    clean_title,
+    closing_date,
+    find_origin,
+    find_publish_time,
+)
 from crawler.extract.text import (
     normalize_for_matching,
     normalize_whitespace,
@@ -90,3 +96,62 @@ def test_origin_and_title() -> None:
     assert clean_title("京津冀协同发展 社会组织如何深入参与_公益时报") == "京津冀协同发展 社会组织如何深入参与"
     assert clean_title("乡村振兴豫善同行活动启动-新浪公益") == "乡村振兴豫善同行活动启动"
     assert clean_title("外国专家：中美合作共赢符合国际社会利益") == "外国专家：中美合作共赢符合国际社会利益"
+
+
+def test_damaged_pinyin_is_repaired_once_the_pattern_repeats() -> None:
+    damaged = "如涉及作品內(nèi)容、版權(quán)等其它問(wèn)題,請(qǐng)?jiān)?0日內(nèi)同本網(wǎng)聯(lián)系"
+    assert repair_pinyin(damaged) == "如涉及作品內容、版權等其它問題,請??0日內同本網聯系"
+    assert repair_pinyin("問(w?n)題、區(q?)域、協(xi?)作") == "問題、區域、協作"
+    # a lone `?pinyin)` without the page-wide pattern is left as written
+    assert repair_pinyin("他問?jiān)?這是什麼") == "他問?jiān)?這是什麼"
+
+
+def test_reflow_ends_paragraphs_at_sentences_not_at_brackets() -> None:
+    column = ("8月 2日，字节跳动公益联合国家图书馆（国家古籍保护中心）\n发起的“识典杯·古籍内容创意季”\n"
+              "正式启动。\n据悉，多家图书馆将参与\n联合主办，参赛者可\n通过平台报名。")
+    assert reflow(column) == ("8月 2日，字节跳动公益联合国家图书馆（国家古籍保护中心）发起的“识典杯·古籍内容创意季”"
+                              "正式启动。\n据悉，多家图书馆将参与联合主办，参赛者可通过平台报名。")
+
+
+def test_publish_time_labels_issues_and_signatures() -> None:
+    tz = "Asia/Shanghai"
+    page = "法国报纸摘要\n发表时间： 06/02/2022 - 13:48\n各位好，我是安东尼。"
+    assert find_publish_time(page, page.index("各位"), tz) == datetime(2022, 2, 6, 5, 48, tzinfo=UTC)
+    # a profile's 出生日期 is not a publish date; the maintenance note before the text is
+    page = "此条目需要补充更多来源。 (2020年4月17日)\n金锺国\n出道日期 1995年9月1日"
+    got = find_publish_time(page, page.index("金锺国"), tz)
+    assert got is not None and (got.year, got.month) == (2020, 4)
+    page = "活动\n报名时间：2024年5月1日\n新闻发布时间：2024年4月25日 10:00\n正文开始"
+    assert find_publish_time(page, page.index("正文"), tz) == datetime(2024, 4, 25, 2, tzinfo=UTC)
+    page = "犬儒病(上)\n人心不会熄灭。\n——《北京之春》1998年3月号"
+    # dated to the issue's month: 1 March 1998, Beijing time
+    assert find_publish_time(page, 0, tz, None, len(page)) == datetime(1998, 2, 28, 16, tzinfo=UTC)
+    assert closing_date("特此通告。\n吉林省人民政府\n2022年1月27日", tz) == datetime(2022, 1, 26, 16, tzinfo=UTC)
+    assert closing_date("正文写于2022年1月27日。", tz) is None
+
+
+def test_title_loses_every_site_suffix_part() -> None:
+    assert clean_title("5月LPR按兵不动_经济_宏观频道首页_财经网 - CAIJING.COM.CN") == "5月LPR按兵不动"
+    assert clean_title("金锺国 - 维基百科，自由的百科全书") == "金锺国"
+    assert clean_title("脂溢性脱发：爱出油快秃顶？-报社新闻-查报纸网") == "脂溢性脱发：爱出油快秃顶？"
+    long_tail = "两会观察 - 代表委员热议如何让养老服务真正走进千家万户的社区"
+    assert clean_title(long_tail) == long_tail
+
+
+def test_title_is_the_heading_the_document_title_is_built_from() -> None:
+    qq = ["全新首页 焕新登场", "经济日报评论员：再驳“中国新能源产能过剩论”"]
+    assert choose_title("全新首页 焕新登场", "经济日报评论员：再驳“中国新能源产能过剩论”_腾讯新闻", qq) == qq[1]
+    # the site's logo heading is in <title> too, but the story's heading is the longer fit
+    logo = ["松花江网", "土豆不“土” 土豆无“土”"]
+    assert choose_title("松花江网", "土豆不“土” 土豆无“土” 松花江网", logo) == "土豆不“土” 土豆无“土”"
+    # og:title put the programme first; <title> and the h1 agree on the story
+    rfi = ["马克龙星期一在莫斯科与普京会面"]
+    assert choose_title("法国报纸摘要 - 马克龙星期一在莫斯科与普京会面",
+                        "马克龙星期一在莫斯科与普京会面 - 法国报纸摘要", rfi) == rfi[0]
+    # a title whose own words contain a separator keeps them when the page's heading does
+    moon = ["两万字长文 | 月亮的100个故事 (多图)"]
+    assert choose_title(None, "两万字长文 | 月亮的100个故事 (多图)", moon) == moon[0]
+    # a heading with a button label glued on confirms the cleaned <title>
+    glued = ["美官员否认伊朗直升机事故存在谋杀行为播报文章"]
+    assert choose_title(None, "美官员否认伊朗直升机事故存在谋杀行为_【快资讯】", glued) == "美官员否认伊朗直升机事故存在谋杀行为"
+    assert choose_title("京津冀协同发展_公益时报", None, []) == "京津冀协同发展"

@@ -63,16 +63,27 @@ def test_seen_for_good_only_once_acknowledged(frontier: Frontier) -> None:
 def test_a_retry_of_a_held_request_is_queued_again(frontier: Frontier) -> None:
     frontier.push("fp1", b"r")
     frontier.pop()
-    assert frontier.push("fp1", b"r-retry", filterable=False)
+    assert not frontier.push("fp1", b"r")  # rediscovered while in flight: suppressed
+    assert frontier.push("fp1", b"r-retry", mode="always")
     assert frontier.in_flight() == 0
     assert frontier.pop() == ("fp1", b"r-retry")
 
 
-def test_unfilterable_requests_are_fetched_again_next_round(frontier: Frontier) -> None:
-    frontier.push("feed", b"r", filterable=False)
+def test_seeds_are_fetched_again_next_round(frontier: Frontier) -> None:
+    frontier.push("feed", b"r", mode="always")
     frontier.pop()
     frontier.ack("feed", filterable=False)
-    assert frontier.push("feed", b"r", filterable=False)
+    assert frontier.push("feed", b"r", mode="always")
+
+
+def test_a_list_page_is_fetched_once_per_round(frontier: Frontier) -> None:
+    frontier.page_round_ms = 400
+    assert frontier.push("list2", b"r", mode="page")
+    frontier.pop()
+    frontier.ack("list2", filterable=False)
+    assert not frontier.push("list2", b"r", mode="page")  # linked again from another list page
+    time.sleep(0.5)
+    assert frontier.push("list2", b"r", mode="page")  # the next round
 
 
 def test_priority_then_fifo(frontier: Frontier) -> None:
