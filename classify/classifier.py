@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 
 # keywords and the model read the title + lead, where news states its subject; one
 # segmentation of this span serves both (jieba is the slowest step)
-TOKEN_SPAN = 800
+TOKEN_SPAN = 600
 MAX_CATEGORIES = 5
 MIN_LISTED = 0.15  # categories scoring below this are not listed
 

@@ -121,8 +121,8 @@ class ArticleModel:
 def rule_features(scores: RuleScores, categories: list[str], taxonomy: Taxonomy) -> list[float]:
     return [math.log1p(scores.raw.get(c, 0.0)) for c in categories] + [
         scores.relevance(taxonomy),
-        math.log1p(scores.welfare),
-        math.log1p(scores.off_topic),
+        math.log1p(max(0.0, scores.welfare)),
+        math.log1p(max(0.0, scores.off_topic)),
     ]
 
 

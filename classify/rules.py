@@ -34,6 +34,7 @@ class RuleScores:
         scale = math.sqrt(max(self.length, taxonomy.min_length) / 1000.0)
         evidence = (self.welfare - taxonomy.off_topic_factor * self.off_topic) / scale
         margin = evidence - taxonomy.relevance_evidence
+        margin = max(-100.0, min(100.0, margin))  # math.exp overflows past ~700
         return 1.0 / (1.0 + math.exp(-margin / RELEVANCE_SPREAD))
 
 
@@ -69,8 +70,10 @@ class RuleScorer:
             # scored on its own, so title terms are not absorbed by the body's repeats
             for group, value in self._group_scores(title).items():
                 totals[group] = totals.get(group, 0.0) + value * self.taxonomy.title_weight
+        # negative terms can cancel a category's evidence, not make it negative
         raw = {
-            c.id: totals.get(c.id, 0.0) * c.primary_weight for c in self.taxonomy.categories
+            c.id: max(0.0, totals.get(c.id, 0.0)) * c.primary_weight
+            for c in self.taxonomy.categories
         }
         return RuleScores(
             raw=raw,

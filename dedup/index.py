@@ -70,9 +70,8 @@ class NearDuplicateIndex:
         if redis_url:
             from dedup.redis_store import RedisStore
 
-            self._store = RedisStore(
-                redis_url, prefix, self.params.lsh_threshold, self.params.num_perm
-            )
+            bands, rows = lsh_bands(self.params.lsh_threshold, self.params.num_perm)
+            self._store = RedisStore(redis_url, prefix, bands, rows)
         else:
             bands, rows = lsh_bands(self.params.lsh_threshold, self.params.num_perm)
             self._store = MemoryStore(self.params.num_perm, bands, rows, expected_size)

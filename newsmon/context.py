@@ -47,6 +47,9 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 def make_context(db: str | None, sources_file: str | None, verbosity: int) -> AppContext:
     level = logging.WARNING if verbosity == 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # the handler filters, not the root logger: Scrapy resets the root logger's level
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
     return AppContext(
         db_url=db or default_database_url(),
         sources_file=Path(sources_file) if sources_file else default_sources_path(),

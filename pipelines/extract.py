@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import logging
 import os
@@ -11,8 +12,6 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import threads
 
 from crawler.extract import Extraction, ExtractionError, extract_article, extract_document
 from crawler.items import ArticleItem, PageItem
@@ -95,8 +94,8 @@ class ExtractPipeline:
             self.executor = shared_pool(self.workers)
         future = self.executor.submit(extract_page, item.body, item.url, item.kind, item.content_type,
                                  item.http_encoding, timezone, self.min_length)
-        # a pool thread waits on the worker process, so the reactor never does
-        processed = await maybe_deferred_to_future(threads.deferToThread(future.result))
+        # awaited on the event loop: no reactor thread is tied up waiting for a worker
+        processed = await asyncio.wrap_future(future)
         return self._to_article(processed, item)
 
     @staticmethod

@@ -175,7 +175,7 @@ def advisory_lock_holder(conn: Connection) -> str | None:
     row: Any = conn.execute(text(
         "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
         "WHERE l.locktype = 'advisory' AND l.classid = :ns AND l.objid = :key "
-        "AND l.objsubid = 2 AND l.granted"
+        "AND l.objsubid = 2 AND l.granted AND l.pid <> pg_backend_pid()"
     ), {"ns": ADVISORY_NAMESPACE, "key": ADVISORY_DAEMON_KEY}).first()
     conn.commit()
     return str(row[0]) if row else None

@@ -79,9 +79,12 @@ def _candidates(root: etree._Element | None, primary: str, title: str | None) ->
     """trafilatura's text plus the density picks of the page and of the title's container."""
     if root is None:
         return Candidates(primary, "")
-    dense = clean_text(render_text(best_node(root)))
+    dense_raw = render_text(best_node(root))
+    dense = clean_text(dense_raw)
     scope = title_scope(root, title)
-    scoped = clean_text(render_text(best_node(scope))) if scope is not None else ""
+    scoped_raw = render_text(best_node(scope)) if scope is not None else ""
+    # the title's container usually holds the page-wide pick: clean it once
+    scoped = dense if scoped_raw == dense_raw else clean_text(scoped_raw)
     link_text = " ".join(a.text_content() for a in root.iter("a"))
     return Candidates(primary, dense, scoped, link_text)
 
@@ -90,7 +93,7 @@ def _headings(root: etree._Element | None) -> list[str]:
     if root is None:
         return []
     texts = (" ".join(el.text_content().split()) for el in root.iter("h1", "h2", "h3"))
-    return [text for text in texts if 4 <= len(text) <= 100]
+    return [text for text in texts if 2 <= len(text) <= 100]
 
 
 def _locate(visible: str, text: str) -> tuple[int, int]:
@@ -130,10 +133,11 @@ def extract_article(
     extracted = (document.text if hasattr(document, "text") else document.get("text")) if document else None
     root = parse(html)
     tags = metadata.meta_tags(html)
-    site_name = metadata.first_meta(tags, metadata.META_SITE)
+    document_title = metadata.page_title(html)
+    site_name = metadata.first_meta(tags, metadata.META_SITE) or metadata.site_from_title(document_title)
     headings = _headings(root)
     fallback = metadata.first_meta(tags, metadata.META_TITLE) or (headings[0] if headings else None)
-    title = metadata.choose_title(fallback, metadata.page_title(html), headings, site_name)
+    title = metadata.choose_title(fallback, document_title, headings, site_name)
     text = choose_text(_candidates(root, clean_text(extracted or ""), title))
     if len(text) < min_length:
         raise ExtractionError(f"{url or 'page'}: main text too short ({len(text)} characters)")
@@ -144,6 +148,7 @@ def extract_article(
         metadata.closing_date(text, timezone)
         or metadata.find_publish_time(visible, start, timezone, url, end)
         or metadata.parse_iso(metadata.first_meta(tags, metadata.META_DATE), timezone)
+        or metadata.url_date(url, timezone)
     )
     byline = author.find_author(
         header, text, author.meta_author(html, tags),
@@ -156,7 +161,7 @@ def extract_article(
         author=byline,
         published_at=published,
         site_name=site_name,
-        language=metadata.page_language(html, tags),
+        language=metadata.page_language(html, tags, text),
         origin=metadata.find_origin(header + "\n" + text[:300]),
         script=detect_script(text),
         encoding=encoding,

@@ -80,8 +80,9 @@ _NOT_NAMES = frozenset({
 # meta authors written by site software or naming the site itself, not a person
 _GENERATOR = re.compile(r"https?://|www\.|\.(?:com|cn|net|org)\b|\bteam\b|discuz|phpwind|dedecms|wordpress|"
                         r"powered|(?:网|网站|报|社|台|频道|新闻|在线|传媒|集团|公司|出版社|杂志|编辑部|媒体)$", re.I)
-META_AUTHOR_NAMES = ("author", "article:author", "citation_author", "citation_authors", "dc.creator",
-                     "dc.creator.author", "byl", "og:article:author", "twitter:creator")
+# person-specific keys first: a bare `author` often names the publisher on journal sites
+META_AUTHOR_NAMES = ("citation_author", "citation_authors", "dc.creator", "dc.creator.author",
+                     "article:author", "og:article:author", "byl", "author", "twitter:creator")
 _AUTHOR_CLASS = re.compile(r"author|byline|writer|user-?name|poster", re.I)
 _AUTHOR_HREF = re.compile(r"[?&](?:author|authorid)=|/(?:author|authors)/|%E4%BD%9C%E8%80%85|/作者/", re.I)
 _NOT_AUTHOR_CLASS = re.compile(r"avatar|face|img|pic|photo|comment|reply|list|intro|desc|info-box", re.I)

@@ -15,6 +15,7 @@ the comparison ignores line breaks and formatting differences between the extrac
 
 from __future__ import annotations
 
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ SCOPE_APART = 0.5  # F1 below which the density pick is not the story under the 
 
 def bigrams(text: str) -> Counter[str]:
     flat = _SPACE.sub("", text)
-    return Counter(flat[i : i + 2] for i in range(len(flat) - 1))
+    return Counter(map(operator.add, flat, flat[1:]))
 
 
 def _size(counts: Counter[str]) -> int:

@@ -73,12 +73,24 @@ def default_rules(path: Path = RULES_FILE) -> RuleSet:
     return load_rules(path)
 
 
+@lru_cache(maxsize=65536)
+def _nfkc_char(char: str) -> str:
+    return unicodedata.normalize("NFKC", char)
+
+
+def _nfkc(text: str) -> str:
+    """NFKC character by character (cached): what the rules need, without normalising
+    every page's text from scratch (composition of combining marks does not matter here)."""
+    table = {ord(c): folded for c in set(text) if (folded := _nfkc_char(c)) != c}
+    return text.translate(table) if table else text
+
+
 def _matching_form(text: str) -> list[str]:
     """Lines as the rules see them: Simplified, full-width folded, stripped."""
-    folded = unicodedata.normalize("NFKC", to_simplified(text))
+    folded = _nfkc(to_simplified(text))
     lines = [line.strip() for line in folded.split("\n")]
     if len(lines) != text.count("\n") + 1:  # a conversion that changed line structure
-        lines = [unicodedata.normalize("NFKC", to_simplified(x)).strip() for x in text.split("\n")]
+        lines = [_nfkc(to_simplified(x)).strip() for x in text.split("\n")]
     return lines
 
 

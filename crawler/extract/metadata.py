@@ -50,10 +50,14 @@ def find_publish_time(
     then a magazine issue month (`1996年6月号`) at the article's head or end, then
     `8月 2日` with the year taken from the URL or another date on the page.
     """
-    window = page_text[max(0, article_start - 1500) : article_start + 3000]
-    labelled = [m for m in LABELLED_DATE.finditer(window)]
+    offset = max(0, article_start - 1500)
+    window = page_text[offset : article_start + 3000]
+    labelled = list(LABELLED_DATE.finditer(window))
     if labelled:
-        return _build(labelled[0].groups()[1:], timezone)
+        # the label nearest above the text is the article's; below it, the first one
+        above = [m for m in labelled if offset + m.start() < article_start]
+        chosen = above[-1] if above else labelled[0]
+        return _build(chosen.groups()[1:], timezone)
     if dmy := LABELLED_DMY.search(window):
         first, second = int(dmy.group(2)), int(dmy.group(3))
         day, month = (first, second) if second <= 12 else (second, first)
@@ -100,6 +104,16 @@ def _year_from(url: str | None, page_text: str) -> int | None:
     return None
 
 
+_URL_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})([-/_]?)(\d{2})\2(\d{2})(?!\d)")
+
+
+def url_date(url: str | None, timezone: str) -> datetime | None:
+    """`/2024/05/20/`, `2024-05-20`, `20240520` in the URL's path."""
+    if url and (m := _URL_DATE.search(url.split("?")[0])):
+        return _build((m.group(1), m.group(3), m.group(4), None, None, None), timezone)
+    return None
+
+
 def parse_iso(value: str | None, timezone: str) -> datetime | None:
     if not value:
         return None
@@ -126,14 +140,18 @@ def find_origin(text: str) -> str | None:
 
 # --- title ------------------------------------------------------------------------------
 _TITLE_SEPARATORS = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s|--|-(?=[^-]{2,12}$))\s*")
+# `多维博客 » 标题`, `世艺网>艺术教育`: breadcrumb-style separators also put the site first
+_PREFIX_SEPARATOR = re.compile(r"^(?P<site>[^»›>\d][^»›>]{1,11}?)\s*[»›>]\s*(?P<rest>.+)$")
+_SOFTWARE_SUFFIX = re.compile(r"powered by|archiver|discuz|phpwind", re.I)
 SUFFIX_MAX = 20  # a site-name part is at most this long (`宏观频道首页`, `CAIJING.COM.CN`)
 
 
 def clean_title(title: str | None, site_name: str | None = None) -> str | None:
     """Drop site-name suffixes (`…_公益时报`, `… - 新浪公益`, `…_经济_财经网 - CAIJING.COM.CN`).
 
-    Parts are dropped from the right while they are short (a site or channel name) or
-    name the site; the head that remains must still be a title (two characters or more).
+    Parts are dropped from the right while they are short (a site or channel name), name
+    the site or the forum software; a short site name before `»`/`>` goes too. None when
+    nothing but a site name is left (`-铜雀历史网`).
     """
     if not title:
         return None
@@ -141,13 +159,30 @@ def clean_title(title: str | None, site_name: str | None = None) -> str | None:
     while True:
         cuts = list(_TITLE_SEPARATORS.finditer(title))
         if not cuts:
-            return title
+            break
         last = cuts[-1]
         head, tail = title[: last.start()].strip(), title[last.end() :].strip()
-        short = len(tail) <= SUFFIX_MAX or bool(site_name and site_name.lower() in tail.lower())
-        if len(head) < 2 or not short:
-            return title
+        short = (len(tail) <= SUFFIX_MAX or bool(site_name and site_name.lower() in tail.lower())
+                 or bool(_SOFTWARE_SUFFIX.search(tail)))
+        if not short:
+            break
+        if len(head) < 2:
+            return None if not head.strip("-_|｜»›> ") else title
         title = head
+    if (m := _PREFIX_SEPARATOR.match(title)) and len(m.group("rest")) >= 2 * len(m.group("site")):
+        title = m.group("rest").strip()
+    return title
+
+
+def site_from_title(document_title: str | None) -> str | None:
+    """The site name a `<title>` ends with (`…_公益时报` → 公益时报), when it has one."""
+    if not document_title:
+        return None
+    cuts = list(_TITLE_SEPARATORS.finditer(document_title))
+    if not cuts:
+        return None
+    tail = document_title[cuts[-1].end() :].strip()
+    return tail if 2 <= len(tail) <= SUFFIX_MAX and not _SOFTWARE_SUFFIX.search(tail) else None
 
 
 _PAGE_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
@@ -157,7 +192,9 @@ _HTML_LANG = re.compile(r"<html[^>]*\blang\s*=\s*[\"']?([A-Za-z-]{2,10})", re.I)
 META_TITLE = ("og:title", "twitter:title", "title", "articletitle", "headline")
 META_SITE = ("og:site_name", "application-name", "sitename", "site_name")
 META_DATE = ("article:published_time", "pubdate", "publishdate", "publish_date", "og:release_date",
-             "dc.date.issued", "dc.date", "date", "datepublished", "firstpublishedtime")
+             "dc.date.issued", "dc.date", "date", "datepublished", "firstpublishedtime",
+             # an update stamp is the best a page without a publish date offers
+             "article:modified_time", "datemodified", "dateupdate", "lastmodified", "last-modified")
 
 
 def meta_tags(html: str) -> dict[str, str]:
@@ -179,7 +216,17 @@ def first_meta(tags: dict[str, str], keys: tuple[str, ...]) -> str | None:
     return next((tags[key] for key in keys if tags.get(key)), None)
 
 
-def page_language(html: str, tags: dict[str, str]) -> str | None:
+_HAN_CHAR = re.compile(r"[\u3400-\u9fff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def page_language(html: str, tags: dict[str, str], text: str = "") -> str | None:
+    """"zh" for Chinese text whatever the page declares (templates often say `lang="en"`),
+    else the declared language."""
+    sample = text[:3000]
+    han, latin = len(_HAN_CHAR.findall(sample)), len(_LATIN_LETTER.findall(sample))
+    if han >= 20 and han >= 0.3 * (han + latin):
+        return "zh"
     if m := _HTML_LANG.search(html[:5000]):
         return m.group(1).lower()
     value = tags.get("content-language") or tags.get("language")
@@ -207,16 +254,18 @@ def choose_title(
     (a heading with a button label glued on) confirms the cleaned `<title>`; otherwise the
     cleaned `fallback` (trafilatura's title) stands.
     """
-    cleaned_fallback = clean_title(fallback, site_name)
+    # `<title>` first: og:title and the first heading are only guesses when it is missing
+    cleaned_fallback = clean_title(document_title or fallback, site_name)
     if document_title:
         flat_title = _SPACE_RE.sub("", document_title)
         fits = []
         for heading in headings:
             flat = _SPACE_RE.sub("", heading)
-            if len(flat) < 4 or flat not in flat_title or (site_name and heading == site_name):
+            if len(flat) < 2 or flat not in flat_title or (site_name and heading == site_name):
                 continue
+            # what is left is a site name: short, and not the larger part of <title>
             rest = _SEPARATOR_CHARS.sub("", flat_title.replace(flat, "", 1))
-            if len(rest) <= SUFFIX_MAX:
+            if len(rest) <= min(SUFFIX_MAX, len(flat)):
                 fits.append(heading)
         if fits:
             best = max(fits, key=len)
@@ -224,7 +273,9 @@ def choose_title(
             same = cleaned_fallback and _SPACE_RE.sub("", cleaned_fallback) == _SPACE_RE.sub("", best)
             return cleaned_fallback if same else best
         cleaned = clean_title(document_title, site_name)
-        if cleaned and len(cleaned) >= 4:
+        if cleaned is None:  # <title> names only the site
+            cleaned_fallback = clean_title(fallback, site_name)
+        elif len(cleaned) >= 2:
             flat_cleaned = _SPACE_RE.sub("", cleaned)
             if any(_SPACE_RE.sub("", h).startswith(flat_cleaned) for h in headings):
                 return cleaned

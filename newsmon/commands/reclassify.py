@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from newsmon.commands.classify import _load, model_option, taxonomy_option
+from newsmon.commands.classify import load_classifier, model_option, taxonomy_option
 from newsmon.context import AppContext, pass_app
 from storage.classification import NewClassification, iter_article_texts, write_classifications
 
@@ -26,7 +26,7 @@ def command(app: AppContext, source: str | None, batch_size: int, rules_only: bo
             taxonomy: str | None, model: str | None) -> None:
     """Re-classify stored articles (after a taxonomy or model change): categories,
     primary category, relevance, regions, organisations and keywords."""
-    classifier = _load(taxonomy, model, not rules_only)
+    classifier = load_classifier(taxonomy, model, not rules_only)
     db = app.database()
     total = changed = relevant = 0
     for batch in iter_article_texts(db, batch_size, source):

@@ -73,6 +73,8 @@ class RequestRecord:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True  # a delayed response must not hold up stop()
+    # the default backlog of 5 resets connections when several crawlers connect at once
+    request_queue_size = 256
     site: LocalSite
 
     def handle_error(self, request: Any, client_address: Any) -> None:

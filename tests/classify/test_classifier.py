@@ -63,3 +63,35 @@ def test_any_text_gives_a_well_formed_result(classifier, text, title):
     assert all(0.0 <= s <= 1.0 for _, s in result.categories)
     assert result.relevant == (result.relevance >= 0.5)
     assert len(result.regions) == len(set(result.regions))
+
+
+def _taxonomy_words() -> list[str]:
+    from classify import load_taxonomy
+
+    taxonomy = load_taxonomy()
+    words = {t.text for c in taxonomy.categories for t in c.terms}
+    words |= {t.text for t in taxonomy.relevance_terms + taxonomy.off_topic_terms}
+    return sorted(words)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_taxonomy_words()), st.text(max_size=5)), max_size=60),
+       st.lists(st.sampled_from(_taxonomy_words()), max_size=4))
+def test_any_mix_of_terms_gives_a_well_formed_result(classifier, body, head):
+    # negative terms (志愿填报 …) and nested ones (老年人 in 老人) included
+    result = classifier.classify("".join(body), "".join(head))
+    assert 0.0 <= result.relevance <= 1.0
+    assert all(0.0 <= s <= 1.0 for _, s in result.categories)
+    assert result.relevant == (result.relevance >= 0.5)
+    if result.relevant:
+        assert result.primary is not None or not result.categories
+    listed = dict(result.categories)
+    if result.primary in listed:  # the primary leads the list (ties aside)
+        assert listed[result.primary] == result.categories[0][1]
+
+
+def test_taiwan_cities_and_no_short_names_inside_words(classifier):
+    text = "颱風造成高雄市多處淹水，屏東也有災情。報道在新媒體平台中上線；河南投資項目照常。"
+    regions = classifier.classify(text).regions
+    assert regions[:2] == ["高雄市", "屏东县"] and "台湾省" in regions
+    assert "台中市" not in regions and "南投县" not in regions  # 平台中, 河南投资

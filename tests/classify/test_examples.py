@@ -52,3 +52,12 @@ def test_application_volunteer_is_not_volunteering(classifier):
     # 高考志愿 is a list of chosen universities, not volunteer work
     text = "高考成绩公布后，考生进入志愿填报阶段。专家提醒，填报志愿要结合分数、兴趣和专业前景。"
     assert not classifier.classify(text, "高考志愿填报指南").relevant
+
+
+def test_welfare_words_inside_everyday_phrases_do_not_count(classifier):
+    # 营商环境 is the business climate, 产业生态 an industry, 一带一路倡议 diplomacy
+    text = ("会议强调，要持续优化营商环境和投资环境，推动共建一带一路倡议走深走实，"
+            "构建良好的产业生态和数字生态，为企业发展提供更好的政策环境。")
+    result = classifier.classify(text, "市政府召开优化营商环境大会")
+    assert not result.relevant
+    assert result.primary != "environment"

@@ -155,3 +155,19 @@ def test_title_is_the_heading_the_document_title_is_built_from() -> None:
     glued = ["美官员否认伊朗直升机事故存在谋杀行为播报文章"]
     assert choose_title(None, "美官员否认伊朗直升机事故存在谋杀行为_【快资讯】", glued) == "美官员否认伊朗直升机事故存在谋杀行为"
     assert choose_title("京津冀协同发展_公益时报", None, []) == "京津冀协同发展"
+
+
+def test_title_edge_cases() -> None:
+    assert clean_title("多维博客 » 播客热潮迅速蔓延 挑逗传统传媒业") == "播客热潮迅速蔓延 挑逗传统传媒业"
+    assert clean_title("再就业研究(页 1) - 学术前沿 - 社会学论坛 - powered by Discuz! Archiver") == "再就业研究(页 1)"
+    assert clean_title("-铜雀历史网") is None
+    assert choose_title(None, "-铜雀历史网", ["疫情一刀切政策怎么投诉举报"]) is None
+    assert choose_title("疫情一刀切政策怎么投诉举报", "-铜雀历史网", []) == "疫情一刀切政策怎么投诉举报"
+    assert clean_title("2>1 的秘密") == "2>1 的秘密"
+
+
+def test_the_date_label_nearest_above_the_text_wins() -> None:
+    page = ("热门文章 发布时间：2024年1月1日\n" + "导航 " * 50 + "\n发布时间：2024年4月25日 10:00\n正文开始。"
+            "\n网友评论 发表于 2024年5月1日 12:00")
+    got = find_publish_time(page, page.index("正文"), "Asia/Shanghai")
+    assert got == datetime(2024, 4, 25, 2, tzinfo=UTC)
