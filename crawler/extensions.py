@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections import defaultdict
 from typing import Any
 
@@ -88,3 +89,69 @@ class PromptIdleCheck:
         nextcall = getattr(slot, "nextcall", None)
         if nextcall is not None:
             nextcall.schedule(0.1)  # after the scraper has let go of the item
+
+
+class ReactorLagMonitor:
+    """Measure how late the reactor runs a timer, into the stats (newsmon/reactor/…).
+
+    A call scheduled every `NEWSMON_REACTOR_LAG_INTERVAL` seconds records how much later
+    than asked it ran: the time the reactor thread was busy with something else. A
+    responsive crawl keeps this in milliseconds; CPU work on the reactor thread shows up
+    here first. Off when the interval is 0.
+    """
+
+    def __init__(self, crawler: Any, interval: float) -> None:
+        self.crawler = crawler
+        self.interval = interval
+        self.lags: list[float] = []
+        self.expected = 0.0
+        self.loop: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> ReactorLagMonitor:
+        from scrapy.exceptions import NotConfigured
+
+        interval = crawler.settings.getfloat("NEWSMON_REACTOR_LAG_INTERVAL", 0.1)
+        if interval <= 0:
+            raise NotConfigured
+        extension = cls(crawler, interval)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        from twisted.internet import task
+
+        self.loop = task.LoopingCall(self.tick)
+        self.expected = time.monotonic()
+        self.loop.start(self.interval, now=True)
+
+    def tick(self) -> None:
+        now = time.monotonic()
+        self.lags.append(max(0.0, now - self.expected))
+        # the next tick is due one interval after this one ran, as LoopingCall schedules it
+        self.expected = now + self.interval
+
+    def spider_closed(self, spider: Spider) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        for name, value in lag_summary(self.lags).items():
+            self.crawler.stats.set_value(f"newsmon/reactor/{name}", value)
+
+
+def lag_summary(lags: list[float]) -> dict[str, float]:
+    """Mean, median, 99th percentile and maximum of the lags, in milliseconds."""
+    if not lags:
+        return {}
+    ordered = sorted(lags)
+
+    def pick(quantile: float) -> float:
+        return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
+
+    return {
+        "lag_mean_ms": round(1000 * sum(ordered) / len(ordered), 2),
+        "lag_p50_ms": round(1000 * pick(0.5), 2),
+        "lag_p99_ms": round(1000 * pick(0.99), 2),
+        "lag_max_ms": round(1000 * ordered[-1], 2),
+        "lag_samples": float(len(ordered)),
+    }

@@ -42,10 +42,14 @@ class StoredArticleFilter:
 
             from storage.articles import stored_canonical_urls
 
-            db = crawl_database(self.crawler)
-            found = await maybe_deferred_to_future(
-                threads.deferToThread(stored_canonical_urls, db, [url])
-            )
+            try:
+                found = await maybe_deferred_to_future(threads.deferToThread(
+                    stored_canonical_urls, crawl_database(self.crawler), [url]))
+            except Exception as exc:
+                # the database is away: fetch anyway (storing is idempotent), ask again later
+                self.crawler.stats.inc_value("newsmon/errors/stored_check")
+                logger.warning("could not check whether %s is stored: %s", url, exc)
+                return None
             stored = url in found
             self.checked[url] = stored
         if stored:

@@ -35,7 +35,13 @@ LOG_LEVEL = os.environ.get("NEWSMON_LOG_LEVEL", "INFO")
 # a dropped item is counted by reason in the stats; its repr holds the raw page
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 
+# Hostile servers: only http(s), never private/loopback/link-local addresses (crawler/guard.py;
+# opt in per source with allow_private_addresses or with NEWSMON_ALLOW_PRIVATE_ADDRESSES=1).
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+TWISTED_DNS_RESOLVER = "crawler.guard.GuardedResolver"
+
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.guard.AddressGuardMiddleware": 50,
     "crawler.middlewares.StoredArticleFilter": 540,
     "crawler.middlewares.ConditionalGetMiddleware": 560,
 }
@@ -52,6 +58,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,
     "crawler.extensions.PromptIdleCheck": 510,
+    "crawler.extensions.ReactorLagMonitor": 520,
 }
 
 # newsmon's own settings (environment variables override the defaults)
@@ -60,6 +67,7 @@ NEWSMON_SOURCES = os.environ.get("NEWSMON_SOURCES", "")
 NEWSMON_EXTRACT_WORKERS = int(os.environ.get("NEWSMON_EXTRACT_WORKERS", "0"))  # 0: one per core
 NEWSMON_STORE_BATCH_SIZE = 100
 NEWSMON_STORE_FLUSH_SECONDS = 2.0
+NEWSMON_FEED_MAX_ENTRIES = 5000  # a feed's entries beyond this are counted, not read
 NEWSMON_KEEP_RAW_HTML = True
 NEWSMON_MIN_TEXT_LENGTH = 50
 NEWSMON_TAXONOMY = os.environ.get("NEWSMON_TAXONOMY", "")  # empty: config/taxonomy.yaml

@@ -41,7 +41,7 @@ class RedisStore:
         return [f"{self._prefix}:band:{int(key):016x}" for key in keys]
 
     def __len__(self) -> int:
-        return int(self._client.hlen(self._meta_key))  # type: ignore[arg-type]
+        return int(self._client.hlen(self._meta_key))
 
     def __contains__(self, article_id: int) -> bool:
         return bool(self._client.hexists(self._meta_key, str(article_id)))
@@ -50,7 +50,7 @@ class RedisStore:
         self, article_ids: Sequence[int], story_ids: Sequence[int], signatures: Sequence[Signature]
     ) -> int:
         known = self._client.hmget(self._meta_key, [str(a) for a in article_ids])
-        fresh = [i for i, value in enumerate(known) if value is None]  # type: ignore[union-attr]
+        fresh = [i for i, value in enumerate(known) if value is None]
         if not fresh:
             return 0
         pipe = self._client.pipeline(transaction=False)
@@ -79,7 +79,7 @@ class RedisStore:
             return []
         values = self._client.hmget(self._meta_key, [str(a) for a in article_ids])
         found = []
-        for article_id, value in zip(article_ids, values, strict=True):  # type: ignore[arg-type]
+        for article_id, value in zip(article_ids, values, strict=True):
             if value is None:
                 continue  # band keys written, meta not yet: a concurrent insert
             data = _as_bytes(value)
@@ -89,7 +89,7 @@ class RedisStore:
 
     def story_of(self, article_id: int) -> int | None:
         value = self._client.hget(self._meta_key, str(article_id))
-        return None if value is None else int(_STORY.unpack_from(_as_bytes(value))[0])  # type: ignore[arg-type]
+        return None if value is None else int(_STORY.unpack_from(_as_bytes(value))[0])
 
     @contextmanager
     def lock(self) -> Iterator[None]:

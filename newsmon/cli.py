@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "newsmon.commands.extract",
     "newsmon.commands.reprocess",
     "newsmon.commands.imports",
+    "newsmon.commands.stories",
     "newsmon.commands.distributed",
     "newsmon.commands.demo",
     "newsmon.commands.digest",

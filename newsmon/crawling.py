@@ -95,6 +95,8 @@ def run_crawl(
     def chain(_: Any = None) -> Any:
         if len(reports) == len(spiders):
             return None
+        if reports and reports[-1].finish_reason == "shutdown":
+            return None  # stopped by a signal: start no further spider
         name = spiders[len(reports)]
         crawler = process.create_crawler(name)
         report = CrawlReport(spider=name)

@@ -2,59 +2,125 @@
 
 Settings: NEWSMON_TAXONOMY (default config/taxonomy.yaml), NEWSMON_CLASSIFIER_MODEL
 (optional model file), NEWSMON_IRRELEVANT ("flag", the default, or "drop").
-Classification is CPU work, so it runs in the reactor's thread pool.
+Classification is CPU work (jieba, term matching), so it runs in the extraction stage's
+process pool: in a reactor thread it would hold the GIL the reactor needs. Each worker
+process loads the classifier once (jieba's dictionary, the compiled taxonomy) and keeps it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import time
+from concurrent.futures import Future
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet.defer import Deferred
-from twisted.internet.threads import deferToThread
 
-from classify import Classifier, TaxonomyError
+from classify import Classification, Classifier, TaxonomyError, load_taxonomy
 from crawler.items import ArticleItem, CategoryScore
+from pipelines.extract import shared_pool
 
 logger = logging.getLogger(__name__)
 IRRELEVANT_MODES = ("flag", "drop")
 
 
+@lru_cache(maxsize=4)
+def process_classifier(taxonomy_path: str | None, model_path: str | None) -> Classifier:
+    """The classifier of this process, loaded on first use (seconds: jieba's dictionary)."""
+    started = time.monotonic()
+    classifier = Classifier.load(taxonomy_path, model_path)
+    logger.debug("classifier loaded in %.2fs (pid %d)", time.monotonic() - started, os.getpid())
+    return classifier
+
+
+def warm_classifier(taxonomy_path: str | None, model_path: str | None) -> float:
+    """Runs in a worker at spider start: load now, while the first pages download."""
+    started = time.monotonic()
+    process_classifier(taxonomy_path, model_path)
+    return time.monotonic() - started
+
+
+def classify_text(taxonomy_path: str | None, model_path: str | None, text: str,
+                  title: str | None) -> Classification:
+    """Runs in a worker process: pure, picklable in and out."""
+    from crawler.extract.text import to_simplified
+
+    # jieba and the term tables want punctuation, which text_normalized has lost
+    return process_classifier(taxonomy_path, model_path).classify(to_simplified(text), title)
+
+
 class ClassifyPipeline:
-    def __init__(self, classifier: Classifier, irrelevant: str = "flag", stats: Any = None):
+    def __init__(self, taxonomy_path: str | None, model_path: str | None, irrelevant: str = "flag",
+                 stats: Any = None, workers: int | None = None):
         if irrelevant not in IRRELEVANT_MODES:
             raise NotConfigured(f"NEWSMON_IRRELEVANT must be one of {IRRELEVANT_MODES}")
-        self.classifier = classifier
+        self.taxonomy_path = taxonomy_path
+        self.model_path = model_path
         self.drop_irrelevant = irrelevant == "drop"
         self.stats = stats
+        self.workers = workers or os.cpu_count() or 1
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
         settings = crawler.settings
+        taxonomy_path = settings.get("NEWSMON_TAXONOMY") or None
+        model_path = settings.get("NEWSMON_CLASSIFIER_MODEL") or None
         try:
-            classifier = Classifier.load(
-                settings.get("NEWSMON_TAXONOMY") or None,
-                settings.get("NEWSMON_CLASSIFIER_MODEL") or None,
-            )
+            load_taxonomy(taxonomy_path)  # a bad taxonomy stops the crawl before it starts
         except TaxonomyError as exc:
             raise NotConfigured(str(exc)) from exc
+        if model_path is not None and not Path(model_path).is_file():
+            raise NotConfigured(f"NEWSMON_CLASSIFIER_MODEL: {model_path}: no such file")
         mode = str(settings.get("NEWSMON_IRRELEVANT", "flag")).lower()
-        return cls(classifier, mode, crawler.stats)
+        return cls(taxonomy_path, model_path, mode, crawler.stats,
+                   settings.getint("NEWSMON_EXTRACT_WORKERS") or None)
+
+    @property
+    def classifier(self) -> Classifier:
+        return process_classifier(self.taxonomy_path, self.model_path)
+
+    def open_spider(self, spider: Any = None) -> None:
+        pool = shared_pool(self.workers)
+        for _ in range(self.workers):
+            pool.submit(warm_classifier, self.taxonomy_path, self.model_path).add_done_callback(self._warmed)
+
+    def _warmed(self, future: Future[float]) -> None:
+        from twisted.internet import reactor
+
+        if future.exception() is None and self.stats is not None:
+            reactor.callFromThread(
+                self.stats.max_value, "newsmon/classify/load_seconds", round(future.result(), 3))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        deferred: Deferred[Any] = deferToThread(self._classify, item)
-        deferred.addCallback(self._decide)
-        return deferred
+        from twisted.internet import reactor
+
+        future = shared_pool(self.workers).submit(
+            classify_text, self.taxonomy_path, self.model_path, item.text, item.title)
+        deferred: Deferred[Classification] = Deferred()
+
+        def settle(done: Future[Classification]) -> None:  # a pool thread: hand over to the reactor
+            error = done.exception()
+            if error is not None:
+                reactor.callFromThread(deferred.errback, error)
+            else:
+                reactor.callFromThread(deferred.callback, done.result())
+
+        future.add_done_callback(settle)
+        return deferred.addCallback(self._apply, item).addCallback(self._decide)
 
     def _classify(self, item: ArticleItem) -> ArticleItem:
-        from crawler.extract.text import to_simplified
+        """Classify in this process (tests, and callers without a pool)."""
+        return self._apply(classify_text(self.taxonomy_path, self.model_path, item.text, item.title), item)
 
-        # jieba and the term tables want punctuation, which text_normalized has lost
-        result = self.classifier.classify(to_simplified(item.text), item.title)
+    @staticmethod
+    def _apply(result: Classification, item: Any) -> ArticleItem:
         item.categories = [CategoryScore(name, score) for name, score in result.categories]
         item.primary_category = result.primary
         item.relevance = result.relevance

@@ -2,7 +2,9 @@
 
 Each item's Deferred fires only after its batch is committed, so Scrapy counts an item
 as processed only when it is in the database, and a crawl's end waits for the last batch.
-A failed write is retried with backoff before the batch is reported as lost.
+A failed write is retried with backoff; a batch the database still refuses is appended
+to the spool (pipelines/spool.py) and written when the database is back: before the next
+batch, at spider close or at the next crawl's start. Nothing is lost to an outage.
 """
 
 from __future__ import annotations
@@ -18,17 +20,21 @@ from twisted.internet.defer import Deferred
 
 from crawler.items import ArticleItem
 from crawler.resources import crawl_database
+from pipelines.spool import Spool, default_spool_path
 from storage.articles import StoreResult, store_articles
 
 logger = logging.getLogger(__name__)
 
 
 class StorePipeline:
-    def __init__(self, crawler: Any, batch_size: int, flush_seconds: float, retries: int) -> None:
+    def __init__(self, crawler: Any, batch_size: int, flush_seconds: float, retries: int,
+                 spool: Spool | None = None) -> None:
         self.crawler = crawler
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.retries = retries
+        self.spool = spool
+        self.spooled = 0  # articles in the spool, as far as this crawl knows
         self.pending: list[tuple[ArticleItem, Deferred[ArticleItem]]] = []
         self.flushing: list[Deferred[Any]] = []
         self.loop: task.LoopingCall | None = None
@@ -36,15 +42,26 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Any) -> StorePipeline:
         settings = crawler.settings
+        spool = None
+        if settings.getbool("NEWSMON_SPOOL_ENABLED", True):
+            spool = Spool(default_spool_path(settings.get("NEWSMON_DATABASE_URL"),
+                                             settings.get("NEWSMON_SPOOL_DIR") or None))
         return cls(
             crawler,
             settings.getint("NEWSMON_STORE_BATCH_SIZE", 100),
             settings.getfloat("NEWSMON_STORE_FLUSH_SECONDS", 2.0),
             settings.getint("NEWSMON_STORE_RETRIES", 3),
+            spool,
         )
 
     def open_spider(self, spider: Spider | None = None) -> None:
         crawl_database(self.crawler)  # create the schema before the first batch
+        if self.spool is not None:
+            self.spooled = len(self.spool)
+            if self.spooled:
+                logger.warning("%d articles wait in the spool %s; writing them first",
+                               self.spooled, self.spool.path)
+                self._drain_now()
         self.loop = task.LoopingCall(self._flush)
         self.loop.start(self.flush_seconds, now=False)
 
@@ -59,8 +76,35 @@ class StorePipeline:
             self._flush()
         return await maybe_deferred_to_future(stored)
 
+    def _drain_now(self) -> bool:
+        """Write the spool (in the calling thread); False if the database still refuses."""
+        if self.spool is None or not self.spooled:
+            return True
+        stored = 0
+
+        def write(items: list[ArticleItem]) -> None:
+            nonlocal stored
+            stored += len(store_articles(crawl_database(self.crawler), items).inserted)
+
+        try:
+            drained = self.spool.drain(write, self.batch_size)
+        except Exception as exc:
+            logger.warning("the database still refuses the %d spooled articles: %s", self.spooled, exc)
+            return False
+        self.spooled = 0
+        stats = self.crawler.stats
+        stats.inc_value("newsmon/spool/written", drained)
+        stats.inc_value("newsmon/stored", stored)
+        if drained > stored:
+            stats.inc_value("newsmon/dropped/already_stored", drained - stored)
+        return True
+
     def _flush(self) -> None:
         if not self.pending:
+            if self.spooled and not self.flushing:  # the database may be back: retry the spool
+                retry: Deferred[Any] = threads.deferToThread(self._drain_now)
+                self.flushing.append(retry)
+                retry.addBoth(lambda result: self.flushing.remove(retry))
             return
         batch, self.pending = self.pending, []
         flushed: Deferred[Any] = threads.deferToThread(self._write, [item for item, _ in batch])
@@ -76,19 +120,31 @@ class StorePipeline:
         flushed.addBoth(done)
 
     def _write(self, items: list[ArticleItem]) -> StoreResult:
-        db = crawl_database(self.crawler)
+        if self.spooled and not self._drain_now():
+            return self._to_spool(items, "the database still refuses writes")
         delay = 0.5
         for attempt in range(self.retries + 1):
             try:
-                return store_articles(db, items)
-            except Exception:
+                return store_articles(crawl_database(self.crawler), items)
+            except Exception as exc:
                 if attempt == self.retries:
-                    raise
+                    if self.spool is None:
+                        raise
+                    return self._to_spool(items, str(exc).splitlines()[0])
                 logger.warning("write of %d articles failed (attempt %d), retrying in %.1fs",
                                len(items), attempt + 1, delay, exc_info=True)
                 time.sleep(delay)
                 delay *= 2
         raise AssertionError("unreachable")
+
+    def _to_spool(self, items: list[ArticleItem], reason: str) -> StoreResult:
+        assert self.spool is not None
+        self.spool.append(items)  # an error here (disk full) fails the batch, reported below
+        self.spooled += len(items)
+        self.crawler.stats.inc_value("newsmon/spool/spooled", len(items))
+        logger.error("database unavailable (%s): %d articles spooled to %s", reason, len(items),
+                     self.spool.path)
+        return StoreResult([], 0)
 
     def _stored(self, result: StoreResult, batch: list[tuple[ArticleItem, Deferred[ArticleItem]]]) -> None:
         stats = self.crawler.stats
@@ -110,5 +166,10 @@ class StorePipeline:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
         self._flush()
-        if self.flushing:
+        while self.flushing:
             await maybe_deferred_to_future(defer.DeferredList(list(self.flushing), consumeErrors=True))
+        if self.spooled:
+            written = await maybe_deferred_to_future(threads.deferToThread(self._drain_now))
+            if not written and self.spool is not None:
+                logger.error("%d articles stay in the spool %s; the next crawl writes them",
+                             self.spooled, self.spool.path)

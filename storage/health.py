@@ -26,7 +26,8 @@ from storage.models import Article, CrawlRun
 BATCH_WINDOW = timedelta(minutes=15)
 HISTORY_ARTICLES = 200
 HISTORY_RUNS = 300
-OK_STATUSES = frozenset({"finished"})
+# "shutdown": the daemon (or an operator) stopped the crawl; it says nothing about the site
+OK_STATUSES = frozenset({"finished", "shutdown"})
 
 
 class SourceLike(Protocol):
@@ -88,11 +89,47 @@ def source_health(
             ))
             for source_id in ids
         }
+    crawls = merge_child_runs(runs)
     return [
-        _health(source, _runs_of(runs, source.id), arrivals[source.id], now,
+        _health(source, _runs_of(crawls, source.id), arrivals[source.id], now,
                 silent_factor, failing_after, min_silence)
         for source in sources
     ]
+
+
+def merge_child_runs(runs: list[CrawlRun]) -> list[CrawlRun]:
+    """One crawl per process: `newsmon crawl` records a feeds run and a sites run, one
+    after the other in the same process; read alone, the second would hide the first's
+    pages and articles. Runs are newest first; the result is too."""
+    merged: list[CrawlRun] = []
+    for run in runs:
+        previous = merged[-1] if merged else None
+        if previous is not None and run.pid and previous.pid == run.pid and previous.spider != run.spider \
+                and sorted(previous.sources or []) == sorted(run.sources or []) \
+                and previous.spider != "merged" and run.finished_at is not None:
+            merged[-1] = _combine(previous, run)
+        else:
+            merged.append(run)
+    return merged
+
+
+def _combine(later: CrawlRun, earlier: CrawlRun) -> CrawlRun:
+    per_source: dict[str, dict[str, int]] = {}
+    for run in (earlier, later):
+        for source_id, figures in (run.per_source or {}).items():
+            target = per_source.setdefault(source_id, {})
+            for key, value in (figures or {}).items():
+                if isinstance(value, int):
+                    target[key] = target.get(key, 0) + value
+    status = later.status if later.status not in OK_STATUSES else earlier.status
+    return CrawlRun(
+        id=later.id, spider="merged", sources=later.sources, started_at=earlier.started_at,
+        finished_at=later.finished_at, status=status,
+        pages=(earlier.pages or 0) + (later.pages or 0),
+        items_stored=(earlier.items_stored or 0) + (later.items_stored or 0),
+        dropped={}, errors=(earlier.errors or 0) + (later.errors or 0), per_source=per_source,
+        pid=later.pid,
+    )
 
 
 def _runs_of(runs: list[CrawlRun], source_id: str) -> list[CrawlRun]:

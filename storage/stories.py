@@ -76,3 +76,27 @@ def prune_empty_stories(db: Database) -> int:
             )
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+def list_stories(db: Database, since: datetime | None = None, min_size: int = 1,
+                 limit: int | None = None) -> list[tuple[Story, list[Article]]]:
+    """Stories (newest first) with their copies, earliest published first."""
+    stmt = select(Story).where(Story.size >= min_size).order_by(Story.first_seen_at.desc(), Story.id)
+    if since is not None:
+        stmt = stmt.where(Story.first_seen_at >= since)
+    if limit:
+        stmt = stmt.limit(limit)
+    with db.session() as session:
+        stories = list(session.scalars(stmt))
+        ids = [s.id for s in stories]
+        copies: dict[int, list[Article]] = {i: [] for i in ids}
+        for start in range(0, len(ids), 500):
+            for article in session.scalars(
+                select(Article).where(Article.story_id.in_(ids[start:start + 500]))
+            ):
+                copies[article.story_id].append(article)  # type: ignore[index]
+    def order(article: Article) -> tuple[bool, float, int]:
+        return (not article.is_representative,
+                article.published_at.timestamp() if article.published_at else float("inf"), article.id)
+
+    return [(story, sorted(copies[story.id], key=order)) for story in stories]

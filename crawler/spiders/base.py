@@ -25,6 +25,13 @@ from crawler.urls import canonical_url, is_document_url
 logger = logging.getLogger(__name__)
 
 
+# (text in Scrapy's IgnoreRequest message, the stat it is counted under)
+_IGNORE_REASONS = (
+    ("exceeded DOWNLOAD_MAXSIZE", "too_large"),
+    ("max redirections", "redirect_limit"),
+)
+
+
 def charset_from_content_type(content_type: str | None) -> str | None:
     match = re.search(r"charset=[\"']?([A-Za-z0-9_\-.:]+)", content_type or "", re.IGNORECASE)
     return match.group(1) if match else None
@@ -95,7 +102,8 @@ class NewsSpider(scrapy.Spider):
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
         # feedparser is CPU work; a 50,000-entry feed must not stall the reactor
         parsed = await maybe_deferred_to_future(
-            threads.deferToThread(parse_feed, response.body, response.url, content_type)
+            threads.deferToThread(parse_feed, response.body, response.url, content_type,
+                                  max_entries=self.settings.getint("NEWSMON_FEED_MAX_ENTRIES", 5000))
         )
         stats.inc_value("newsmon/feeds/parsed")
         if parsed.bozo:
@@ -108,6 +116,11 @@ class NewsSpider(scrapy.Spider):
             return
         if parsed.skipped_links:
             stats.inc_value("newsmon/feeds/skipped_entries", parsed.skipped_links)
+        for name, count in (("capped_entries", parsed.capped), ("duplicate_entries", parsed.duplicates),
+                            ("future_dates", parsed.future_dates)):
+            if count:
+                stats.inc_value(f"newsmon/feeds/{name}", count)
+                logger.info("feed %s: %d %s", response.url, count, name.replace("_", " "))
         for entry in parsed.entries:
             request = self.article_request(
                 entry.link, source, feed_url=response.url, feed_title=entry.title,
@@ -136,8 +149,20 @@ class NewsSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         request = failure.request
         self.crawler.signals.send_catch_log(request_finished, request=request)
+        message = failure.getErrorMessage()
         if failure.check(IgnoreRequest):
-            return  # a deliberate skip (already stored, robots.txt), counted where decided
+            # a deliberate skip: already stored, robots.txt and the address guard count
+            # where they decide; Scrapy's own limits are counted here
+            for marker, reason in _IGNORE_REASONS:
+                if marker in message:
+                    self.crawler.stats.inc_value(f"newsmon/skipped/{reason}")
+            return
+        if "refused by the address guard" in message:
+            self.crawler.stats.inc_value("newsmon/refused/resolved_address")
+            logger.warning("refused %s: %s", request.url, message)
+            return
+        if "larger than download max size" in message:
+            self.crawler.stats.inc_value("newsmon/skipped/too_large")
         self.crawler.stats.inc_value("newsmon/errors/download")
         source_id = request.meta.get("source_id", "?")
         self.crawler.stats.inc_value(f"newsmon/source/{source_id}/errors")

@@ -28,15 +28,15 @@ class WorkerSpider(SitesSpider):
                  **kwargs: Any) -> None:
         super().__init__(sources=sources, **kwargs)
         self.exit_when_idle = str(exit_when_idle).lower() in ("1", "true", "yes")
-        self.idle_checks = 0
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> WorkerSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        assert isinstance(spider, WorkerSpider)
         # a worker must know every source: a seeded request may name any of them
         spider.sources = list(crawl_registry(crawler).sources)
         crawler.signals.connect(spider.on_idle, signal=signals.spider_idle)
-        return spider  # type: ignore[return-value]
+        return spider
 
     async def start(self) -> AsyncIterator[Any]:
         # nothing of its own: the daemon (or `newsmon seed`) fills the frontier
@@ -52,14 +52,11 @@ class WorkerSpider(SitesSpider):
         return requests
 
     def on_idle(self, spider: scrapy.Spider) -> None:
-        scheduler = self.crawler.engine._slot.scheduler if self.crawler.engine else None
-        frontier = getattr(scheduler, "frontier", None)
-        if self.exit_when_idle and frontier is not None:
-            # other workers' leases may still expire back into the queue: wait them out
-            if frontier.queued() == 0 and frontier.in_flight() == 0:
-                self.idle_checks += 1
-                if self.idle_checks >= 2:
-                    return
-            else:
-                self.idle_checks = 0
+        slot = getattr(self.crawler.engine, "_slot", None)
+        frontier = getattr(getattr(slot, "scheduler", None), "frontier", None)
+        # nothing queued and nobody holding a lease (which could expire back into the
+        # queue): the frontier is drained for every worker
+        if self.exit_when_idle and frontier is not None and frontier.queued() == 0 \
+                and frontier.in_flight() == 0:
+            return
         raise DontCloseSpider

@@ -243,6 +243,9 @@ class Daemon:
                 self._crawling.difference_update(spec.source_ids)
 
     def _run_crawl(self, spec: CrawlJobSpec, db: Database) -> None:
+        if self.settings.redis_url:
+            self._seed(spec, db, self.settings.redis_url)
+            return
         argv = self._newsmon_argv("crawl", "--sources", ",".join(spec.source_ids))
         for setting in self.settings.crawl_settings:
             argv += ["--setting", setting]
@@ -256,6 +259,28 @@ class Daemon:
         if closed:
             logger.warning("%s: recorded %d crawl run(s) as %s; retried at the next slot",
                            spec.job_id, closed, result.status)
+
+    def _seed(self, spec: CrawlJobSpec, db: Database, redis_url: str) -> None:
+        """Scale-out mode: queue the sources' start requests in the shared frontier for
+        the `newsmon worker` processes; recorded as a crawl run of spider 'seed', so the
+        schedule and the catch-up after downtime hold as in single-machine mode."""
+        from crawler.frontier import Frontier
+        from newsmon.distributed import seed_frontier
+        from storage.runs import finish_crawl_run, start_crawl_run
+
+        assert self.registry is not None
+        sources = [s for s in self.registry.sources if s.id in spec.source_ids]
+        run_id = start_crawl_run(db, "seed", list(spec.source_ids), os.getpid())
+        try:
+            queued, skipped = seed_frontier(Frontier.from_url(redis_url), sources)
+        except Exception as exc:  # Redis down: recorded, retried at the next slot
+            logger.error("%s: seeding failed: %s", spec.job_id, exc)
+            finish_crawl_run(db, run_id, status="failed", pages=0, items_stored=0, dropped={},
+                             errors=1, per_source={})
+            return
+        logger.info("%s: queued %d start request(s) (%d already waiting)", spec.job_id, queued, skipped)
+        finish_crawl_run(db, run_id, status="finished", pages=0, items_stored=0, dropped={},
+                         errors=0, per_source={s: {"seeded": queued} for s in spec.source_ids})
 
     def _digest(self) -> None:
         """The digest runs as `newsmon digest --send` in a child: the same time limit and

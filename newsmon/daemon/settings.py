@@ -49,6 +49,8 @@ class DaemonSettings:
     misfire_grace: float
     max_parallel_crawls: int
     crawl_settings: tuple[str, ...] = ()  # NAME=VALUE Scrapy overrides for every crawl child
+    # with a shared Redis frontier the daemon seeds it instead of crawling itself
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls) -> DaemonSettings:
@@ -68,6 +70,7 @@ class DaemonSettings:
             misfire_grace=_number("NEWSMON_MISFIRE_GRACE", 300),
             max_parallel_crawls=max(1, int(_number("NEWSMON_MAX_PARALLEL_CRAWLS", 4))),
             crawl_settings=_crawl_settings(),
+            redis_url=os.environ.get("NEWSMON_REDIS_URL") or None,
         )
 
 

@@ -4,8 +4,11 @@ It serves a directory the way a plain news site's web server does: ETag and Last
 with conditional GET (304), 404 for missing files, a guessed Content-Type (HTML without a
 charset unless told otherwise, as many Chinese sites send it). A `_headers.json` in the
 root maps a path to extra response headers (e.g. a charset only in the HTTP header).
-`delays` make matching paths answer late (timeouts), `routes` answer fixed responses, and
-a thread-safe request log lets a test check what a crawler asked for.
+`delays` make matching paths answer late (timeouts), `routes` answer fixed responses,
+`sequences` answer a path's responses in turn (the last one repeats: 503 then 200),
+`drips` send a body a few bytes at a time without end (a server that never finishes),
+`generate` answers paths no file or route has (a site too big to write), and a
+thread-safe request log lets a test check what a crawler asked for.
 
 Nothing in here knows about the demo site.
 """
@@ -19,6 +22,7 @@ import re
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 HEADERS_FILE = "_headers.json"
 Route = tuple[int, dict[str, str], bytes]
+Generator = Callable[[str, str], "Route | None"]  # (path, query) -> answer, or None: a 404
 
 _TYPES = {
     ".html": "text/html",
@@ -100,7 +105,13 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         parts = urlsplit(self.path)
         path = unquote(parts.path) or "/"
-        status, headers, body = site.respond(path, {k.lower(): v for k, v in self.headers.items()})
+        drip = site.drip_for(path)
+        if drip is not None:
+            site.record(RequestRecord(self.command, path, parts.query, dict(self.headers.items()), 200))
+            self._drip(*drip)
+            return
+        status, headers, body = site.respond(path, {k.lower(): v for k, v in self.headers.items()},
+                                             parts.query)
         # logged on arrival: a client that gives up on a slow answer still asked for it
         site.record(RequestRecord(self.command, path, parts.query, dict(self.headers.items()),
                                   status))
@@ -116,17 +127,39 @@ class _Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
+    def _drip(self, content_type: str, interval: float) -> None:
+        """A body that never ends: a little text every `interval` seconds until the client leaves."""
+        self.close_connection = True
+        try:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"<html><body>")
+            while self.server.site.running:
+                self.wfile.write(b"<p>still loading</p>\n")
+                self.wfile.flush()
+                time.sleep(interval)
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+
 
 class LocalSite:
     """Serve `root` on http://127.0.0.1:PORT in a background thread (port 0: any free port)."""
 
     def __init__(self, root: Path | str, *, port: int = 0,
                  delays: dict[str, float] | None = None,
-                 routes: dict[str, Route] | None = None) -> None:
+                 routes: dict[str, Route] | None = None,
+                 sequences: dict[str, list[Route]] | None = None,
+                 drips: dict[str, float] | None = None,
+                 generate: Generator | None = None) -> None:
         self.root = Path(root).resolve()
         self.port = port
         self.delays = [(re.compile(pattern), seconds) for pattern, seconds in (delays or {}).items()]
         self.routes = dict(routes or {})
+        self.sequences = {path: list(answers) for path, answers in (sequences or {}).items()}
+        self.drips = dict(drips or {})
+        self.generate = generate
         self._log: list[RequestRecord] = []
         self._lock = threading.Lock()
         self._headers: dict[str, dict[str, str]] = {}
@@ -164,6 +197,10 @@ class LocalSite:
         self.stop()
 
     @property
+    def running(self) -> bool:
+        return self._server is not None
+
+    @property
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("LocalSite is not running; call start() first")
@@ -196,12 +233,25 @@ class LocalSite:
                 time.sleep(seconds)
                 return
 
-    def respond(self, path: str, request_headers: dict[str, str]) -> Route:
+    def drip_for(self, path: str) -> tuple[str, float] | None:
+        interval = self.drips.get(path)
+        return None if interval is None else ("text/html; charset=utf-8", interval)
+
+    def respond(self, path: str, request_headers: dict[str, str], query: str = "") -> Route:
         """Status, headers and body for a GET of `path` (request header names lower-case)."""
         if path in self.routes:
             status, headers, body = self.routes[path]
             return status, dict(headers), body
+        if path in self.sequences:
+            with self._lock:
+                answers = self.sequences[path]
+                status, headers, body = answers.pop(0) if len(answers) > 1 else answers[0]
+            return status, dict(headers), body
         file = self._file_for(path)
+        if file is None and self.generate is not None:
+            generated = self.generate(path, query)
+            if generated is not None:
+                return generated
         if file is None:
             return 404, {"Content-Type": "text/html; charset=utf-8"}, _NOT_FOUND
         stat = file.stat()

@@ -9,11 +9,10 @@ database and on what the server was asked for.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 import subprocess
 import sys
 from pathlib import Path
-
-import pytest
 
 from newsmon.demo.server import LocalSite
 
@@ -120,7 +119,9 @@ def test_crawl_stores_each_article_once_and_second_run_fetches_nothing_stored(
             truth = ground_truth(shared_dir, page_id)
             record = by_path[path]
             assert record["source"] == "local"
-            assert record["fetched_at"] and record["published_at"] is None or "T" in record["published_at"]
+            assert datetime.fromisoformat(record["fetched_at"]).tzinfo is not None
+            if record["published_at"]:
+                assert datetime.fromisoformat(record["published_at"]).tzinfo is not None
             # decoded correctly: a phrase of the human ground truth is in the text
             flat = "".join(truth["text"].split())
             phrase = flat[len(flat) // 2: len(flat) // 2 + 12]

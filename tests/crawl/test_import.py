@@ -49,3 +49,10 @@ def test_import_stores_good_lines_reports_bad_ones_and_folds_reprints(tmp_path: 
     assert again.returncode == 0
     out = newsmon("--db", db_url, "articles", "--format", "jsonl").stdout
     assert len(out.splitlines()) == 2  # importing twice stores nothing twice
+
+    stories = [json.loads(line) for line in
+               newsmon("--db", db_url, "stories", "--min-size", "2", "--format", "jsonl").stdout.splitlines()]
+    assert len(stories) == 1
+    assert stories[0]["sources"] == ["a", "b.example"]
+    assert stories[0]["representative"] == "http://a.example/x/1.html?utm_source=feed"
+    assert stories[0]["first_published_at"].startswith("2026-11-20T00:00")

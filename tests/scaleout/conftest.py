@@ -107,3 +107,23 @@ def make_cluster(tmp_path: Path, shared: Path, pages: int, delays: dict[str, flo
 @pytest.fixture
 def cluster_2000(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
     yield from make_cluster(tmp_path, shared_dir, 2000)
+
+
+SLOW_PATHS = [f"/news/{100000 + n}.html" for n in (3, 4, 5, 6)]
+
+
+@pytest.fixture
+def cluster_slow(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
+    """60 pages, four of which take 8 s to answer: they are surely in flight for a while."""
+    yield from make_cluster(tmp_path, shared_dir, 60,
+                            delays={f"^{p.replace('.', '[.]')}$": 8.0 for p in SLOW_PATHS})
+
+
+@pytest.fixture
+def cluster_1000(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
+    yield from make_cluster(tmp_path, shared_dir, 1000)
+
+
+@pytest.fixture
+def cluster_500(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
+    yield from make_cluster(tmp_path, shared_dir, 500)
