@@ -6,6 +6,7 @@ Every problem is reported with the file, the source id and the field, e.g.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from collections.abc import Iterable
@@ -14,8 +15,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import regex
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+logger = logging.getLogger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SOURCES_FILE = REPO_ROOT / "config" / "sources.yaml"
@@ -64,7 +68,35 @@ def _check_regex(pattern: str) -> str:
         raise ValueError(
             "regex has a nested quantifier like (a+)+ that can backtrack catastrophically"
         )
+    for probe in _BACKTRACK_PROBES:
+        try:
+            regex.search(pattern, probe, timeout=REGEX_TIMEOUT)
+        except TimeoutError:
+            raise ValueError(
+                f"regex takes over {REGEX_TIMEOUT}s on a {len(probe)}-character URL "
+                "(catastrophic backtracking, e.g. overlapping alternatives under a quantifier)"
+            ) from None
     return pattern
+
+
+def url_matches(url: str, patterns: Iterable[str]) -> bool:
+    """Whether any pattern matches; a pattern that runs past the timeout counts as no match
+    (patterns are vetted on load, but URLs come from strangers)."""
+    for pattern in patterns:
+        try:
+            if regex.search(pattern, url, timeout=REGEX_TIMEOUT):
+                return True
+        except TimeoutError:
+            logger.warning("pattern %r timed out on %s; treated as no match", pattern, url[:200])
+    return False
+
+
+# the timeout that guards every source regex; URLs that make bad patterns backtrack
+REGEX_TIMEOUT = 0.25
+_BACKTRACK_PROBES = tuple(
+    body + tail for body in ("a" * 40, "1" * 40, "/a" * 30, "-_" * 25, "http://x.cn/" + "a/" * 30)
+    for tail in ("!", "\n")
+)
 
 
 # A quantified group whose body is itself quantified: (x+)+, (x*)*, (x+){2,}, ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,14 +30,28 @@ class AppContext:
             if migrate:
                 db.migrate()
         except DatabaseError as exc:
-            fail(str(exc))
+            fail(one_line(str(exc)))
         return db
 
     def registry(self) -> Registry:
+        """The sources registry, and the taxonomy checked with it: a crawl needs both, and a
+        bad taxonomy found only at the first article would fail the crawl after the fetching."""
         try:
-            return load_sources(self.sources_file)
+            registry = load_sources(self.sources_file)
         except SourcesError as exc:
-            fail(str(exc))
+            fail("\n".join(f"newsmon: {one_line(p)}" for p in exc.problems).removeprefix("newsmon: "))
+        from classify.taxonomy import TaxonomyError, load_taxonomy
+
+        try:
+            load_taxonomy(os.environ.get("NEWSMON_TAXONOMY") or None)
+        except TaxonomyError as exc:
+            fail(f"taxonomy: {one_line(str(exc))}")
+        return registry
+
+
+def one_line(message: str) -> str:
+    """Drivers and parsers explain over several lines; an error line must stay one line."""
+    return " ".join(message.split())
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:

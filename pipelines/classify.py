@@ -15,15 +15,18 @@ import time
 from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from twisted.internet.defer import Deferred
 
-from classify import Classification, Classifier, TaxonomyError, load_taxonomy
+from classify import TaxonomyError, load_taxonomy
 from crawler.items import ArticleItem, CategoryScore
 from pipelines.extract import shared_pool
+
+if TYPE_CHECKING:
+    from classify import Classification, Classifier
 
 logger = logging.getLogger(__name__)
 IRRELEVANT_MODES = ("flag", "drop")
@@ -31,18 +34,14 @@ IRRELEVANT_MODES = ("flag", "drop")
 
 @lru_cache(maxsize=4)
 def process_classifier(taxonomy_path: str | None, model_path: str | None) -> Classifier:
-    """The classifier of this process, loaded on first use (seconds: jieba's dictionary)."""
+    """The classifier of this process, loaded on its first article (seconds: jieba's
+    dictionary), then kept for every crawl the process runs."""
+    from classify import Classifier
+
     started = time.monotonic()
     classifier = Classifier.load(taxonomy_path, model_path)
     logger.debug("classifier loaded in %.2fs (pid %d)", time.monotonic() - started, os.getpid())
     return classifier
-
-
-def warm_classifier(taxonomy_path: str | None, model_path: str | None) -> float:
-    """Runs in a worker at spider start: load now, while the first pages download."""
-    started = time.monotonic()
-    process_classifier(taxonomy_path, model_path)
-    return time.monotonic() - started
 
 
 def classify_text(taxonomy_path: str | None, model_path: str | None, text: str,
@@ -83,18 +82,6 @@ class ClassifyPipeline:
     @property
     def classifier(self) -> Classifier:
         return process_classifier(self.taxonomy_path, self.model_path)
-
-    def open_spider(self, spider: Any = None) -> None:
-        pool = shared_pool(self.workers)
-        for _ in range(self.workers):
-            pool.submit(warm_classifier, self.taxonomy_path, self.model_path).add_done_callback(self._warmed)
-
-    def _warmed(self, future: Future[float]) -> None:
-        from twisted.internet import reactor
-
-        if future.exception() is None and self.stats is not None:
-            reactor.callFromThread(
-                self.stats.max_value, "newsmon/classify/load_seconds", round(future.result(), 3))
 
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, ArticleItem):

@@ -26,7 +26,9 @@ from crawler.extract.text import (
     detect_script,
     normalize_whitespace,
     normalize_width,
+    remove_pinyin_artefacts,
     repair_pinyin,
+    shows_pinyin_artefacts,
 )
 
 logger = logging.getLogger(__name__)
@@ -142,6 +144,8 @@ def extract_article(
     if len(text) < min_length:
         raise ExtractionError(f"{url or 'page'}: main text too short ({len(text)} characters)")
     visible = normalize_width(page_text(root)) if root is not None else text
+    if title and shows_pinyin_artefacts(visible):
+        title = remove_pinyin_artefacts(title)
     start, end = _locate(visible, text)
     header = visible[max(0, start - 600) : start]
     published = (

@@ -91,9 +91,21 @@ def repair_pinyin(text: str) -> str:
     `?`) and `?jiān)` (the character and its opening bracket lost; the `?` stays as the
     mark of the lost character).
     """
-    found = [m for m in _PINYIN_ARTEFACT.finditer(text) if _TONE_MARKS.search(m.group(1))]
-    if len(found) < PINYIN_REPEAT:
+    if not shows_pinyin_artefacts(text):
         return text
+    return remove_pinyin_artefacts(text)
+
+
+def shows_pinyin_artefacts(text: str) -> bool:
+    """Whether a page repeats the `區(qū)` pattern of mirror sites (genuine bracketed
+    pinyin in a normal article appears once or twice, not page-wide)."""
+    found = [m for m in _PINYIN_ARTEFACT.finditer(text) if _TONE_MARKS.search(m.group(1))]
+    return len(found) >= PINYIN_REPEAT
+
+
+def remove_pinyin_artefacts(text: str) -> str:
+    """Unconditionally drop tone-marked pinyin after Han characters (see repair_pinyin);
+    for a title, once its page has shown the pattern."""
     text = _PINYIN_ARTEFACT.sub(
         lambda m: "" if _TONE_MARKS.search(m.group(1)) else m.group(0), text
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 from urllib.parse import urljoin
@@ -13,7 +12,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 
-from crawler.sources import Source
+from crawler.sources import Source, url_matches
 from crawler.spiders.base import NewsSpider
 from crawler.urls import (
     canonical_url,
@@ -64,7 +63,7 @@ class SitesSpider(NewsSpider):
 
     @staticmethod
     def _matches(url: str, patterns: Iterable[str]) -> bool:
-        return any(re.search(p, url) for p in patterns)
+        return url_matches(url, patterns)
 
     def is_article(self, url: str, source: Source) -> bool:
         if source.article_patterns:

@@ -171,3 +171,25 @@ def test_the_date_label_nearest_above_the_text_wins() -> None:
             "\n网友评论 发表于 2024年5月1日 12:00")
     got = find_publish_time(page, page.index("正文"), "Asia/Shanghai")
     assert got == datetime(2024, 4, 25, 2, tzinfo=UTC)
+
+
+def test_title_of_a_mirror_page_loses_its_pinyin_artefacts_too() -> None:
+    from crawler.extract import extract_article
+
+    body = "".join(
+        f"<p>長三角區(qū)域生態(tài)環境宣教聯(lián)盟第{i}次會議在上海舉行，多家社會組織參加。</p>" for i in range(6)
+    )
+    page = (f"<html><head><title>長三角區(qū)域生態(tài)環境宣教聯(lián)盟成立</title></head>"
+            f"<body><h1>長三角區(qū)域生態(tài)環境宣教聯(lián)盟成立</h1><div>{body}</div></body></html>")
+    extraction = extract_article(page.encode("utf-8"), "http://mirror.example/a/1.html")
+    assert extraction.title == "長三角區域生態環境宣教聯盟成立"
+    assert "(qū)" not in extraction.text
+
+
+def test_a_title_with_genuine_pinyin_keeps_it() -> None:
+    from crawler.extract import extract_article
+
+    body = "".join(f"<p>第{i}段：公益组织在社区开展助老服务，志愿者上门陪伴独居老人。</p>" for i in range(6))
+    page = (f"<html><head><title>“囧(jiǒng)”字走红</title></head>"
+            f"<body><h1>“囧(jiǒng)”字走红</h1><div>{body}</div></body></html>")
+    assert extract_article(page.encode("utf-8"), "http://x.example/a/2.html").title == "“囧(jiǒng)”字走红"

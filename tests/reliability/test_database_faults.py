@@ -76,9 +76,10 @@ def test_database_unavailable_mid_crawl_articles_spooled_then_written(tmp_path: 
                 articles_asked = lambda: sum(1 for r in site.requests() if r.path.startswith("/a/"))  # noqa: E731
                 _wait_until(lambda: articles_asked() >= 6)
                 _set_writable(db_url, False)
-                _wait_until(lambda: articles_asked() >= ARTICLES - 6)
-                time.sleep(1.0)
-                spooled_during_outage = len(Spool(default_spool_path(db_url, str(spool_dir))))
+                spool = Spool(default_spool_path(db_url, str(spool_dir)))
+                # the outage lasts until writes have failed for real and articles were spooled
+                _wait_until(lambda: len(spool) >= 5 or crawl.poll() is not None)
+                spooled_during_outage = len(spool)
                 _set_writable(db_url, True)
                 assert crawl.wait(timeout=120) == 0, log.read_text()[-3000:]
             finally:
