@@ -26,6 +26,7 @@ import logging
 import os
 import re
 import socket
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -205,10 +206,14 @@ class AddressGuardMiddleware:
 
     def process_request(self, request: Request, spider: Spider | None = None) -> None:
         reason = self.policy.check_url(request.url)
+        kind = "scheme" if reason and reason.startswith("scheme") else "address"
+        if reason is None:
+            # a name the resolver refused before (a retry, another page of that host)
+            reason = resolver_refusal(urlsplit(request.url).hostname or "")
+            kind = "resolved_address"
         if reason is None:
             _drop_credentials_across_origins(request)
             return None
-        kind = "scheme" if reason.startswith("scheme") else "address"
         self.crawler.stats.inc_value(f"newsmon/refused/{kind}")
         logger.warning("refused %s: %s", request.url, reason)
         raise AddressRefused(f"refused by the address guard: {reason}")
@@ -238,16 +243,31 @@ class GuardedResolver(CachingThreadedResolver):
     """Scrapy's caching resolver, refusing names that resolve to a refused address."""
 
     policy: AddressPolicy
+    # name -> why, for the spider to count and the middleware to refuse without a lookup
+    # (Twisted reports a refused lookup as "no results"); bounded, oldest forgotten first
+    refused: OrderedDict[str, str]
+    max_refused = 10_000
 
     @classmethod
     def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
         resolver = super().from_crawler(crawler, reactor)
         resolver.policy = AddressPolicy.from_settings(crawler.settings)
+        resolver.refused = OrderedDict()
         return resolver
+
+    def _remember(self, name: str, reason: str) -> None:
+        refused = getattr(self, "refused", None)
+        if refused is None:
+            refused = self.refused = OrderedDict()
+        refused[name.lower()] = reason
+        refused.move_to_end(name.lower())
+        while len(refused) > self.max_refused:
+            refused.popitem(last=False)
 
     def getHostByName(self, name: str, timeout: Any = ()) -> Deferred[str]:
         reason = host_refusal(name)
         if reason and not self.policy.opted_in(name):
+            self._remember(name, f"{name} is a {reason}")
             refused: Deferred[str] = Deferred()
             refused.errback(AddressRefusedLookup(f"refused by the address guard: {name} is a {reason}"))
             return refused
@@ -257,5 +277,15 @@ class GuardedResolver(CachingThreadedResolver):
         reason = self.policy.check_resolved(name, address)
         if reason:
             logger.warning("refused connection: %s", reason)
+            self._remember(name, reason)
             raise AddressRefusedLookup(f"refused by the address guard: {reason}")
         return address
+
+
+def resolver_refusal(host: str) -> str | None:
+    """Why the installed resolver refused `host` (None: it did not, or it is not ours)."""
+    from twisted.internet import reactor
+
+    resolver = getattr(reactor, "resolver", None)
+    refused = getattr(resolver, "refused", None)
+    return refused.get(host.lower()) if refused and host else None

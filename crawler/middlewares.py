@@ -9,6 +9,7 @@ from scrapy import Request, Spider, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from twisted.internet import threads
+from twisted.internet.defer import Deferred
 
 from crawler.resources import crawl_database
 from crawler.urls import canonical_url
@@ -21,12 +22,15 @@ class StoredArticleFilter:
     """Never request an article page whose canonical URL is already stored.
 
     The check runs against the database in a thread, so a large store costs no memory
-    and the reactor never waits on SQL; requests checked once are remembered for the crawl.
+    and the reactor never waits on SQL. Requests that arrive together (a list page yields
+    dozens) share one query; URLs checked once are remembered for the crawl.
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.checked: dict[str, bool] = {}
+        self.waiting: dict[str, list[Deferred[bool]]] = {}
+        self.flush_scheduled = False
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> StoredArticleFilter:
@@ -40,22 +44,48 @@ class StoredArticleFilter:
         if stored is None:
             from scrapy.utils.defer import maybe_deferred_to_future
 
-            from storage.articles import stored_canonical_urls
-
-            try:
-                found = await maybe_deferred_to_future(threads.deferToThread(
-                    stored_canonical_urls, crawl_database(self.crawler), [url]))
-            except Exception as exc:
-                # the database is away: fetch anyway (storing is idempotent), ask again later
-                self.crawler.stats.inc_value("newsmon/errors/stored_check")
-                logger.warning("could not check whether %s is stored: %s", url, exc)
-                return None
-            stored = url in found
-            self.checked[url] = stored
+            stored = await maybe_deferred_to_future(self._lookup(url))
         if stored:
             self.crawler.stats.inc_value("newsmon/skipped/already_stored")
             raise IgnoreRequest(f"already stored: {url}")
         return None
+
+    def _lookup(self, url: str) -> Deferred[bool]:
+        answer: Deferred[bool] = Deferred()
+        self.waiting.setdefault(url, []).append(answer)
+        if not self.flush_scheduled:
+            from twisted.internet import reactor as installed
+
+            clock: Any = installed
+            self.flush_scheduled = True
+            # every request of this reactor turn joins the batch
+            clock.callLater(0, self._flush)
+        return answer
+
+    def _flush(self) -> None:
+        from storage.articles import stored_canonical_urls
+
+        self.flush_scheduled = False
+        batch, self.waiting = self.waiting, {}
+        found = threads.deferToThread(stored_canonical_urls, crawl_database(self.crawler), list(batch))
+
+        def answer(stored: set[str]) -> None:
+            for url, waiting in batch.items():
+                self.checked[url] = url in stored
+                for deferred in waiting:
+                    deferred.callback(url in stored)
+
+        def failed(failure: Any) -> None:
+            # the database is away: fetch anyway (storing is idempotent, and the store
+            # spools while the database is down); not remembered, so asked again later
+            self.crawler.stats.inc_value("newsmon/errors/stored_check", len(batch))
+            logger.warning("could not check whether %d URLs are stored: %s", len(batch),
+                           failure.getErrorMessage())
+            for waiting in batch.values():
+                for deferred in waiting:
+                    deferred.callback(False)
+
+        found.addCallbacks(answer, failed)
 
 
 class ConditionalGetMiddleware:

@@ -2,9 +2,12 @@
 
 Settings: NEWSMON_TAXONOMY (default config/taxonomy.yaml), NEWSMON_CLASSIFIER_MODEL
 (optional model file), NEWSMON_IRRELEVANT ("flag", the default, or "drop").
-Classification is CPU work (jieba, term matching), so it runs in the extraction stage's
-process pool: in a reactor thread it would hold the GIL the reactor needs. Each worker
-process loads the classifier once (jieba's dictionary, the compiled taxonomy) and keeps it.
+Classification is CPU work (jieba, term matching), so a crawl runs it in the extraction
+stage's worker processes, right after extracting (pipelines/extract.py): in a reactor
+thread it would hold the GIL the reactor needs. Each process loads the classifier once
+(jieba's dictionary, the compiled taxonomy) and keeps it. This stage applies the result
+and the drop rule; items that arrive unclassified (imports) are classified here, in a
+thread, in arrival order.
 """
 
 from __future__ import annotations
@@ -12,18 +15,17 @@ from __future__ import annotations
 import logging
 import os
 import time
-from concurrent.futures import Future
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
-from twisted.internet.defer import Deferred
+from twisted.internet.defer import Deferred, DeferredLock
+from twisted.internet.threads import deferToThread
 
 from classify import TaxonomyError, load_taxonomy
 from crawler.items import ArticleItem, CategoryScore
-from pipelines.extract import shared_pool
 
 if TYPE_CHECKING:
     from classify import Classification, Classifier
@@ -53,16 +55,29 @@ def classify_text(taxonomy_path: str | None, model_path: str | None, text: str,
     return process_classifier(taxonomy_path, model_path).classify(to_simplified(text), title)
 
 
+def apply_classification(result: Classification, item: Any) -> ArticleItem:
+    item.categories = [CategoryScore(name, score) for name, score in result.categories]
+    item.primary_category = result.primary
+    item.relevance = result.relevance
+    item.relevant = result.relevant
+    item.regions = result.regions
+    item.organizations = result.organizations
+    item.keywords = result.keywords
+    return item
+
+
 class ClassifyPipeline:
     def __init__(self, taxonomy_path: str | None, model_path: str | None, irrelevant: str = "flag",
-                 stats: Any = None, workers: int | None = None):
+                 stats: Any = None):
         if irrelevant not in IRRELEVANT_MODES:
             raise NotConfigured(f"NEWSMON_IRRELEVANT must be one of {IRRELEVANT_MODES}")
         self.taxonomy_path = taxonomy_path
         self.model_path = model_path
         self.drop_irrelevant = irrelevant == "drop"
         self.stats = stats
-        self.workers = workers or os.cpu_count() or 1
+        # unclassified items leave in arrival order: the store relies on a story's opener
+        # reaching it no later than its reprints
+        self.in_order = DeferredLock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ClassifyPipeline:
@@ -76,8 +91,7 @@ class ClassifyPipeline:
         if model_path is not None and not Path(model_path).is_file():
             raise NotConfigured(f"NEWSMON_CLASSIFIER_MODEL: {model_path}: no such file")
         mode = str(settings.get("NEWSMON_IRRELEVANT", "flag")).lower()
-        return cls(taxonomy_path, model_path, mode, crawler.stats,
-                   settings.getint("NEWSMON_EXTRACT_WORKERS") or None)
+        return cls(taxonomy_path, model_path, mode, crawler.stats)
 
     @property
     def classifier(self) -> Classifier:
@@ -86,36 +100,13 @@ class ClassifyPipeline:
     def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, ArticleItem):
             return item
-        from twisted.internet import reactor
-
-        future = shared_pool(self.workers).submit(
-            classify_text, self.taxonomy_path, self.model_path, item.text, item.title)
-        deferred: Deferred[Classification] = Deferred()
-
-        def settle(done: Future[Classification]) -> None:  # a pool thread: hand over to the reactor
-            error = done.exception()
-            if error is not None:
-                reactor.callFromThread(deferred.errback, error)
-            else:
-                reactor.callFromThread(deferred.callback, done.result())
-
-        future.add_done_callback(settle)
-        return deferred.addCallback(self._apply, item).addCallback(self._decide)
+        if item.relevant is not None:  # classified by the extraction worker
+            return self._decide(item)
+        deferred: Deferred[ArticleItem] = self.in_order.run(deferToThread, self._classify, item)
+        return deferred.addCallback(self._decide)
 
     def _classify(self, item: ArticleItem) -> ArticleItem:
-        """Classify in this process (tests, and callers without a pool)."""
-        return self._apply(classify_text(self.taxonomy_path, self.model_path, item.text, item.title), item)
-
-    @staticmethod
-    def _apply(result: Classification, item: Any) -> ArticleItem:
-        item.categories = [CategoryScore(name, score) for name, score in result.categories]
-        item.primary_category = result.primary
-        item.relevance = result.relevance
-        item.relevant = result.relevant
-        item.regions = result.regions
-        item.organizations = result.organizations
-        item.keywords = result.keywords
-        return item
+        return apply_classification(classify_text(self.taxonomy_path, self.model_path, item.text, item.title), item)
 
     def _decide(self, item: ArticleItem) -> ArticleItem:
         if self.stats is not None:

@@ -30,6 +30,12 @@ from storage.stories import new_story_id, signature_rows
 logger = logging.getLogger(__name__)
 
 
+# The in-memory index of this process, per database: the next crawl in the process (the
+# sites spider after the feeds spider) keeps it instead of reading every signature of the
+# window again; the copies the first crawl added are in it already.
+_PROCESS_INDEXES: dict[tuple[str, DedupParams, float], NearDuplicateIndex] = {}
+
+
 def index_key(canonical_url: str) -> int:
     """The index key of a copy not stored yet: far above any article id, so it never
     collides with the article ids the index is rebuilt with."""
@@ -69,9 +75,17 @@ class DedupPipeline:
         if self.redis_url:
             index = NearDuplicateIndex(self.params, redis_url=self.redis_url)
         else:
-            index = NearDuplicateIndex(self.params)
-            since = datetime.now(UTC) - timedelta(days=self.window_days)
-            index.rebuild(signature_rows(crawl_database(self.crawler), since))
+            database_url = str(self.crawler.settings.get("NEWSMON_DATABASE_URL"))
+            key = (database_url, self.params, self.window_days)
+            cached = _PROCESS_INDEXES.get(key)
+            if cached is not None:
+                index = cached
+                self.crawler.stats.set_value("newsmon/dedup/index_reused", 1)
+            else:
+                index = NearDuplicateIndex(self.params)
+                since = datetime.now(UTC) - timedelta(days=self.window_days)
+                index.rebuild(signature_rows(crawl_database(self.crawler), since))
+                _PROCESS_INDEXES[key] = index
         self.crawler.stats.set_value("newsmon/dedup/index_size", len(index))
         self.crawler.stats.set_value("newsmon/dedup/index_load_seconds", round(time.monotonic() - started, 3))
         return index

@@ -8,7 +8,7 @@ import logging
 import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
@@ -17,23 +17,36 @@ from crawler.extract import Extraction, ExtractionError, extract_article, extrac
 from crawler.items import ArticleItem, PageItem
 from pipelines.normalize import normalized_fields
 
+if TYPE_CHECKING:
+    from classify import Classification
+
 logger = logging.getLogger(__name__)
 
 
-Processed = tuple[Extraction, tuple[str, str, bytes]]
+Processed = tuple[Extraction, tuple[str, str, bytes], "Classification | None"]
+# (taxonomy path, model path) of the classifier a worker runs after extracting, or None
+ClassifyWith = tuple[str | None, str | None] | None
 
 
 def extract_page(body: bytes, url: str, kind: str, content_type: str | None,
-                 http_encoding: str | None, timezone: str, min_length: int) -> Processed | str:
+                 http_encoding: str | None, timezone: str, min_length: int,
+                 classify_with: ClassifyWith = None, feed_title: str | None = None) -> Processed | str:
     """Runs in a worker process: the extraction plus its normalised text, hash and
-    signature (all CPU work), or the reason it failed."""
+    signature, and its classification when asked (all CPU work), or the reason it failed.
+    Classifying here, not in a later round trip, keeps items in order and the reactor
+    thread free of jieba."""
     try:
         if kind == "document":
             extraction = extract_document(body, url, content_type)
         else:
             extraction = extract_article(body, url, http_encoding=http_encoding,
                                          timezone=timezone, min_length=min_length)
-        return extraction, normalized_fields(extraction.text)
+        classification = None
+        if classify_with is not None:
+            from pipelines.classify import classify_text
+
+            classification = classify_text(*classify_with, extraction.text, extraction.title or feed_title)
+        return extraction, normalized_fields(extraction.text), classification
     except ExtractionError as exc:
         return f"no_content: {exc}"
     except Exception as exc:  # a hostile page must never take the crawl down
@@ -64,8 +77,10 @@ def _looks_binary(body: bytes, content_type: str | None) -> bool:
 
 
 class ExtractPipeline:
-    def __init__(self, crawler: Any, workers: int, keep_raw: bool, min_length: int) -> None:
+    def __init__(self, crawler: Any, workers: int, keep_raw: bool, min_length: int,
+                 classify_with: ClassifyWith = None) -> None:
         self.crawler = crawler
+        self.classify_with = classify_with
         self.workers = workers
         self.keep_raw = keep_raw
         self.min_length = min_length
@@ -77,9 +92,13 @@ class ExtractPipeline:
         if not settings.getbool("NEWSMON_EXTRACT_ENABLED", True):
             raise NotConfigured
         workers = settings.getint("NEWSMON_EXTRACT_WORKERS") or (os.cpu_count() or 1)
-        pipeline = cls(crawler, workers, settings.getbool("NEWSMON_KEEP_RAW_HTML", True),
-                       settings.getint("NEWSMON_MIN_TEXT_LENGTH", 50))
-        return pipeline
+        classify_with: ClassifyWith = None
+        if settings.getdict("ITEM_PIPELINES").get("pipelines.classify.ClassifyPipeline") is not None:
+            # the classify stage then only applies the result (and its drop rule)
+            classify_with = (settings.get("NEWSMON_TAXONOMY") or None,
+                             settings.get("NEWSMON_CLASSIFIER_MODEL") or None)
+        return cls(crawler, workers, settings.getbool("NEWSMON_KEEP_RAW_HTML", True),
+                   settings.getint("NEWSMON_MIN_TEXT_LENGTH", 50), classify_with)
 
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
@@ -93,7 +112,8 @@ class ExtractPipeline:
         if self.executor is None:  # started on the first page: imports never need it
             self.executor = shared_pool(self.workers)
         future = self.executor.submit(extract_page, item.body, item.url, item.kind, item.content_type,
-                                 item.http_encoding, timezone, self.min_length)
+                                      item.http_encoding, timezone, self.min_length, self.classify_with,
+                                      item.feed_title)
         # awaited on the event loop: no reactor thread is tied up waiting for a worker
         processed = await asyncio.wrap_future(future)
         return self._to_article(processed, item)
@@ -113,8 +133,8 @@ class ExtractPipeline:
             stats.inc_value(f"newsmon/source/{page.source_id}/dropped")
             raise DropItem(f"{page.url}: {processed}")
         stats.inc_value("newsmon/extracted")
-        result, (normalized, text_hash, signature) = processed
-        return ArticleItem(
+        result, (normalized, text_hash, signature), classification = processed
+        article = ArticleItem(
             source_id=page.source_id,
             url=page.url,
             canonical_url=page.canonical_url,
@@ -135,3 +155,8 @@ class ExtractPipeline:
             content_hash=text_hash,
             minhash=signature,
         )
+        if classification is not None:
+            from pipelines.classify import apply_classification
+
+            apply_classification(classification, article)
+        return article

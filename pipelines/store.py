@@ -9,6 +9,7 @@ batch, at spider close or at the next crawl's start. Nothing is lost to an outag
 
 from __future__ import annotations
 
+import errno
 import logging
 import time
 from typing import Any
@@ -159,6 +160,17 @@ class StorePipeline:
     def _failed(self, failure: Any, batch: list[tuple[ArticleItem, Deferred[ArticleItem]]]) -> None:
         self.crawler.stats.inc_value("newsmon/errors/store", len(batch))
         logger.error("could not store %d articles: %s", len(batch), failure.getErrorMessage())
+        if is_disk_full(failure.value):
+            # neither the database nor the spool can take more: fetching on would only
+            # waste the sites' bandwidth; the next crawl fetches these articles again
+            logger.error("disk full: stopping the crawl (the database is left consistent; "
+                         "free space and crawl again)")
+            self.crawler.stats.set_value("newsmon/stopped/disk_full", 1)
+            engine = getattr(self.crawler, "engine", None)
+            if engine is not None and getattr(engine, "spider", None) is not None:
+                from scrapy.utils.defer import deferred_from_coro
+
+                deferred_from_coro(engine.close_spider_async(reason="disk_full"))
         for _, stored in batch:
             stored.errback(failure)
 
@@ -173,3 +185,15 @@ class StorePipeline:
             if not written and self.spool is not None:
                 logger.error("%d articles stay in the spool %s; the next crawl writes them",
                              self.spooled, self.spool.path)
+
+
+def is_disk_full(error: BaseException | None) -> bool:
+    """SQLite ("database or disk is full"), PostgreSQL (DiskFull) or the spool (ENOSPC)."""
+    while error is not None:
+        if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+            return True
+        text = str(error)
+        if "disk is full" in text or "No space left on device" in text or "DiskFull" in type(error).__name__:
+            return True
+        error = error.__cause__ or error.__context__
+    return False

@@ -48,7 +48,8 @@ def _article_row(item: ArticleItem, now: datetime) -> dict[str, Any]:
         "text_normalized": item.text_normalized,
         "content_hash": item.content_hash,
         "story_id": item.story_id,
-        "is_representative": item.story_id is None or item.new_story,
+        # the only copy so far; the store re-picks when a story gains another
+        "is_representative": True,
         "primary_category": item.primary_category,
         "relevance": item.relevance,
         "relevant": item.relevant,
@@ -79,8 +80,7 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
         rows = session.execute(stmt, [_article_row(i, now) for i in unique.values()]).all()
         inserted = {url: article_id for article_id, url in rows}
         category_rows, raw_rows, signature_rows = [], [], []
-        stories_to_refresh: set[int] = set()
-        new_stories: list[dict[str, Any]] = []
+        story_rows: dict[int, dict[str, Any]] = {}
         for url, article_id in inserted.items():
             item = unique[url]
             if item.story_id is None:  # stored without the dedup stage (tests, tools)
@@ -88,11 +88,11 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
                 session.execute(
                     update(Article).where(Article.id == article_id).values(story_id=item.story_id)
                 )
-            if item.new_story:
-                new_stories.append({"id": item.story_id, "representative_id": article_id, "size": 1,
-                                    "first_published_at": item.published_at, "first_seen_at": now})
-            else:
-                stories_to_refresh.add(item.story_id)
+            # a copy can reach the store before the copy that opened its story (batches
+            # and stages finish out of order): whichever comes first creates the row
+            story_rows.setdefault(item.story_id, {
+                "id": item.story_id, "representative_id": article_id, "size": 1,
+                "first_published_at": item.published_at, "first_seen_at": now})
             category_rows += [
                 {"article_id": article_id, "category": c.name, "score": c.score}
                 for c in item.categories
@@ -123,15 +123,19 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
             )
         if signature_rows:
             session.execute(_insert(session, MinHashSignature).on_conflict_do_nothing(), signature_rows)
-        if new_stories:
-            created = set(session.scalars(
-                _insert(session, Story).on_conflict_do_nothing(index_elements=["id"])
-                .returning(Story.id), new_stories,
-            ))
-            # a story another process opened at the same moment: recount it instead
-            stories_to_refresh.update(s["id"] for s in new_stories if s["id"] not in created)
-        session.flush()
-        refresh_stories(session, stories_to_refresh)
+        if story_rows:
+            session.execute(
+                _insert(session, Story).on_conflict_do_nothing(index_elements=["id"]),
+                list(story_rows.values()),
+            )
+            session.flush()
+            # stories that now hold more than one copy get their size and representative
+            # recomputed; a story with one copy is right as inserted
+            counts = session.execute(
+                select(Article.story_id, func.count()).where(Article.story_id.in_(list(story_rows)))
+                .group_by(Article.story_id)
+            ).all()
+            refresh_stories(session, [story_id for story_id, count in counts if story_id and count > 1])
     return StoreResult(list(inserted.values()), len(items) - len(inserted))
 
 

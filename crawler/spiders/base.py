@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -16,6 +17,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import threads
 
 from crawler.feeds import parse_feed
+from crawler.guard import resolver_refusal
 from crawler.items import PageItem
 from crawler.resources import crawl_registry
 from crawler.signals import request_finished
@@ -157,9 +159,10 @@ class NewsSpider(scrapy.Spider):
                 if marker in message:
                     self.crawler.stats.inc_value(f"newsmon/skipped/{reason}")
             return
-        if "refused by the address guard" in message:
+        refusal = resolver_refusal(urlsplit(request.url).hostname or "")
+        if refusal is not None:
             self.crawler.stats.inc_value("newsmon/refused/resolved_address")
-            logger.warning("refused %s: %s", request.url, message)
+            logger.warning("refused %s: %s", request.url, refusal)
             return
         if "larger than download max size" in message:
             self.crawler.stats.inc_value("newsmon/skipped/too_large")

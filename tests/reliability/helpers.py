@@ -17,7 +17,7 @@ from storage.models import Article
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 FAST = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-        "NEWSMON_STORE_FLUSH_SECONDS=0.2"]
+        "NEWSMON_STORE_FLUSH_SECONDS=0.2", "NEWSMON_EXTRACT_WORKERS=1"]
 
 
 @dataclass

@@ -38,8 +38,8 @@ def install_tripwire(log_path: str) -> None:
         check(address)
         return original_connect_ex(self, address)
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ resolver tests never reach a socket at all (the lookup underneath is patched).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -32,7 +33,7 @@ from crawler.guard import (
 from crawler.sources import Source
 from newsmon.crawling import crawl_settings
 from newsmon.demo.server import LocalSite
-from tests.reliability.helpers import article_html, run_crawl, write_sources
+from tests.reliability.helpers import CrawlRun, article_html, run_crawl, write_sources
 
 REFUSED_HOSTS = [
     "127.0.0.1", "127.1", "2130706433", "0x7f000001", "0x7f.1", "017700000001", "0.0.0.0",
@@ -40,6 +41,24 @@ REFUSED_HOSTS = [
     "100.64.0.1", "169.254.169.254", "[fe80::1]", "[fc00::1]", "[fd00:ec2::254]", "224.0.0.1",
     "localhost", "LOCALHOST.", "admin.localhost", "metadata.google.internal", "[2002:7f00:1::]",
 ]
+
+
+def _loopback_name() -> str | None:
+    """This machine's host name, when DNS (/etc/hosts) answers a loopback address for it:
+    a name the URL check cannot judge, so only the resolver can refuse it."""
+    import socket
+
+    name = socket.gethostname()
+    try:
+        address = socket.gethostbyname(name)
+    except OSError:
+        return None
+    if host_refusal(name) is None and address.startswith("127."):
+        return name
+    return None
+
+
+LOOPBACK_NAME = _loopback_name()
 
 
 def strict_policy() -> AddressPolicy:
@@ -205,37 +224,53 @@ def _feed(items: list[str]) -> bytes:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>{entries}</channel></rss>'.encode()
 
 
-def test_source_on_loopback_refused_without_opt_in(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def guarded_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CrawlRun, set[str]]]:
+    """One crawl, no global opt-in: sources on loopback by IP, by name and by integer, and
+    an opted-in source whose redirects point at the metadata address and at 127.0.0.1
+    spelled as an integer."""
+    tmp_path = tmp_path_factory.mktemp("guard")
     with _site(tmp_path) as site:
-        (site.root / "rss.xml").write_bytes(_feed([f"{site.url}/a/1.html"]))
-        host_url = site.url.replace("127.0.0.1", "localhost")
-        sources = write_sources(tmp_path / "sources.yaml",
-                                {"id": "loop", "name": "环回", "feeds": [f"{site.url}/rss.xml"]},
-                                {"id": "named", "name": "本机名", "feeds": [f"{host_url}/rss.xml"]},
-                                {"id": "integer", "name": "整数", "feeds": [f"http://2130706433:{site.port}/rss.xml"]})
-        run = run_crawl(f"sqlite:///{tmp_path / 'db.sqlite'}", sources, spiders=("feeds",),
-                        allow_private=False)
-        assert run.returncode == 0, run.log[-2000:]
-        assert site.requests() == []  # refused before any connection
-        assert run.stat("newsmon/refused/address") >= 3
-        assert run.tripped == []
-
-
-def test_redirect_to_metadata_ip_refused(tmp_path: Path) -> None:
-    with _site(tmp_path) as site:
-        int_host = f"http://2130706433:{site.port}"
-        site.routes["/go-integer"] = (302, {"Location": f"{int_host}/secret.html"}, b"")
+        site.routes["/go-integer"] = (302, {"Location": f"http://2130706433:{site.port}/secret.html"}, b"")
         (site.root / "rss.xml").write_bytes(_feed([f"{site.url}/go-metadata", f"{site.url}/go-integer",
                                                    f"{site.url}/a/1.html"]))
-        sources = write_sources(tmp_path / "sources.yaml",
-                                {"id": "own", "name": "自建", "feeds": [f"{site.url}/rss.xml"],
-                                 "allow_private_addresses": True})
-        db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
-        run = run_crawl(db_url, sources, "ROBOTSTXT_OBEY=False", spiders=("feeds",), allow_private=False)
+        # the refused sources point at the same server under other spellings of its address
+        sources = write_sources(
+            tmp_path / "sources.yaml",
+            {"id": "own", "name": "自建", "feeds": [f"{site.url}/rss.xml"], "allow_private_addresses": True},
+            {"id": "named", "name": "本机名", "feeds": [f"http://localhost:{site.port}/other.xml"]},
+            {"id": "integer", "name": "整数", "feeds": [f"http://2130706433:{site.port}/other.xml"]},
+            {"id": "abbreviated", "name": "缩写", "feeds": [f"http://127.1:{site.port}/other.xml"]},
+            {"id": "metadata", "name": "元数据", "feeds": ["http://169.254.169.254/latest/meta-data/"]},
+            *([{"id": "dns", "name": "解析", "feeds": [f"http://{LOOPBACK_NAME}:{site.port}/other.xml"]}]
+              if LOOPBACK_NAME else []),
+        )
+        run = run_crawl(f"sqlite:///{tmp_path / 'db.sqlite'}", sources, "ROBOTSTXT_OBEY=False",
+                        spiders=("feeds",), allow_private=False)
+        (tmp_path / "crawl.log").write_text(run.log, encoding="utf-8")
         assert run.returncode == 0, run.log[-2000:]
-        paths = {r.path for r in site.requests()}
-        assert {"/rss.xml", "/go-metadata", "/go-integer", "/a/1.html"} <= paths
-        assert "/secret.html" not in paths  # the redirect to 2130706433 (127.0.0.1) was refused
-        assert run.stat("newsmon/refused/address") >= 2
-        assert run.tripped == []  # 169.254.169.254 was never connected to
-        assert run.stat("newsmon/stored") == 1  # the opted-in source's own article
+        yield run, {r.path for r in site.requests()}
+
+
+def test_source_on_loopback_refused_without_opt_in(guarded_crawl: tuple[CrawlRun, set[str]]) -> None:
+    run, paths = guarded_crawl
+    assert "/other.xml" not in paths  # refused before any connection, under every spelling
+    assert run.stat("newsmon/refused/address") >= 4
+    assert run.tripped == []
+
+
+def test_redirect_to_metadata_ip_refused(guarded_crawl: tuple[CrawlRun, set[str]]) -> None:
+    run, paths = guarded_crawl
+    assert {"/rss.xml", "/go-metadata", "/go-integer", "/a/1.html"} <= paths
+    assert "/secret.html" not in paths  # the redirect to 2130706433 (127.0.0.1) was refused
+    assert run.stat("newsmon/refused/address") >= 6  # four sources, two redirects
+    assert run.tripped == []  # 169.254.169.254 was never connected to
+    assert run.stat("newsmon/stored") == 1  # the opted-in source's own article
+
+
+def test_hostname_resolving_to_loopback_refused_in_a_real_crawl(guarded_crawl: tuple[CrawlRun, set[str]]) -> None:
+    if LOOPBACK_NAME is None:
+        pytest.skip("this machine's host name does not resolve to a loopback address")
+    run, paths = guarded_crawl
+    assert run.stat("newsmon/refused/resolved_address") >= 1  # refused by the resolver, at connect
+    assert "/other.xml" not in paths

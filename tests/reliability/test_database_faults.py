@@ -22,10 +22,17 @@ from sqlalchemy.engine import make_url
 from crawler.items import ArticleItem, CategoryScore
 from newsmon.demo.server import LocalSite
 from pipelines.spool import Spool, default_spool_path
-from tests.reliability.helpers import FAST, REPO_ROOT, article_html, run_crawl, stored_count, write_sources
+from tests.reliability.helpers import (
+    FAST,
+    REPO_ROOT,
+    article_html,
+    run_crawl,
+    stored_count,
+    write_sources,
+)
 from tests.services import POSTGRES_ADMIN_URL, fresh_postgres_database
 
-ARTICLES = 40
+ARTICLES = 30
 
 
 def _site(tmp_path: Path, delay: float) -> LocalSite:

@@ -23,7 +23,7 @@ from crawler.feeds import parse_feed
 from newsmon.demo.server import LocalSite, Route
 from storage.db import Database
 from storage.models import Article
-from tests.reliability.helpers import CrawlRun, article_html, run_crawl, write_sources
+from tests.reliability.helpers import article_html, run_crawl, write_sources
 
 MAXSIZE = 4 * 1024 * 1024  # DOWNLOAD_MAXSIZE for this crawl: 4 MiB (the 50,000-entry feed is 3.4 MB)
 BOMB_SIZE = 16 * MAXSIZE  # what a bomb would inflate to
@@ -166,39 +166,39 @@ def _stored(db: Database) -> dict[str, Article]:
 # --- feeds ----------------------------------------------------------------------------------------
 
 def test_feed_ill_formed_xml_is_recovered_and_counted(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, _asked, db = hostile
     assert run.stat("newsmon/feeds/bozo") >= 1
     assert "a/ill-1.html" in _stored(db)
 
 
 def test_feed_wrong_declared_encoding(hostile: Any) -> None:
-    run, asked, db = hostile
+    _run, asked, db = hostile
     assert asked.get("/a/enc-1.html") == 1  # the link survives the lie about the charset
     assert "a/enc-1.html" in _stored(db)
 
 
 def test_feed_html_served_as_feed_and_empty_feed_counted_not_a_feed(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     assert run.stat("newsmon/feeds/not_a_feed") >= 2
     assert "/a/html-1.html" not in asked
 
 
 def test_feed_of_50000_entries_is_capped_and_counted(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     assert run.stat("newsmon/feeds/capped_entries") == HUGE_FEED_ENTRIES - HUGE_FEED_CAP
     assert run.stat("newsmon/capped/huge") == HUGE_FEED_CAP - 30  # the source's max_pages held
     assert sum(1 for path in asked if path.startswith("/huge/")) == 30
 
 
 def test_feed_entries_without_links_or_with_javascript_data_links_skipped(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     assert run.stat("newsmon/feeds/skipped_entries") >= 3
     assert asked.get("/a/links-ok.html") == 1
     assert not any("alert" in path or path.startswith("data") for path in asked)
 
 
 def test_feed_future_and_unparsable_dates_are_dropped_not_trusted(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, _asked, db = hostile
     assert run.stat("newsmon/feeds/future_dates") == 1
     stored = _stored(db)
     for path in ("a/future.html", "a/garbled-date.html"):
@@ -207,14 +207,14 @@ def test_feed_future_and_unparsable_dates_are_dropped_not_trusted(hostile: Any) 
 
 
 def test_feed_duplicate_guids_fetched_once(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     assert run.stat("newsmon/feeds/duplicate_entries") == 2
     assert asked.get("/a/guid-1.html") == 1 and asked.get("/a/guid-3.html") == 1
     assert "/a/guid-2.html" not in asked  # same GUID as guid-1: the same story re-linked
 
 
 def test_feed_xml_entity_bomb(hostile: Any) -> None:
-    run, asked, db = hostile
+    _run, asked, _db = hostile
     assert asked.get("/a/bomb-1.html") == 1
     # and directly: no expansion (10^9 'a's would be 38 GB)
     parsed = parse_feed(feeds(Path("/nonexistent"))["/feeds/bomb.xml"], "http://x/feeds/bomb.xml")
@@ -222,7 +222,7 @@ def test_feed_xml_entity_bomb(hostile: Any) -> None:
 
 
 def test_feed_external_entity_not_read(hostile: Any, tmp_path: Path) -> None:
-    run, asked, db = hostile
+    _run, asked, db = hostile
     assert asked.get("/a/xxe-1.html") == 1
     secret = tmp_path / "secret.txt"
     secret.write_text(SECRET, encoding="utf-8")
@@ -243,7 +243,7 @@ def test_decompression_bomb_ignored(hostile: Any, encoding: str) -> None:
 
 
 def test_page_over_size_limit_cancelled_and_counted(hostile: Any) -> None:
-    run, asked, db = hostile
+    _run, asked, db = hostile
     assert asked.get("/p/oversized.html", 0) >= 1
     assert "p/oversized.html" not in _stored(db)
 
@@ -256,7 +256,7 @@ def test_binary_content_served_as_html_dropped(hostile: Any) -> None:
 
 
 def test_gbk_served_as_utf8_is_not_stored_as_mojibake(hostile: Any) -> None:
-    run, asked, db = hostile
+    _run, _asked, db = hostile
     article = _stored(db).get("p/gbk-as-utf8.html")
     if article is not None:  # stored: then decoded right (the bytes, not the header, decide)
         assert "社会组织参与乡村振兴" in article.text
@@ -271,13 +271,13 @@ def test_slow_drip_page_times_out(hostile: Any) -> None:
 
 
 def test_redirect_loop_ends(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     assert 1 <= asked.get("/p/loop-a.html", 0) <= 11
     assert run.stat("newsmon/skipped/redirect_limit") + run.stat("dupefilter/filtered") >= 1
 
 
 def test_long_redirect_chain_stops_at_limit(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     assert asked.get("/p/chain-10.html") == 1
     assert "/p/chain-11.html" not in asked  # REDIRECT_MAX_TIMES=10
     assert run.stat("newsmon/skipped/redirect_limit") >= 1
@@ -291,19 +291,19 @@ def test_429_with_retry_after_retried_then_stored(hostile: Any) -> None:
 
 
 def test_5xx_then_success_stored(hostile: Any) -> None:
-    run, asked, db = hostile
+    _run, asked, db = hostile
     assert asked.get("/p/flaky.html") == 3
     assert "p/flaky.html" in _stored(db)
 
 
 def test_robots_txt_disallow_obeyed(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     assert "/private/hidden.html" not in asked
     assert run.stat("robotstxt/forbidden") >= 1
 
 
 def test_link_farm_depth_and_page_caps_hold(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, asked, _db = hostile
     calendar = [p for p in asked if p.startswith("/farm/cal/")]
     articles = [p for p in asked if p.startswith("/farm/a/")]
     assert len(calendar) <= 7  # start ± 3 days (max_depth 3); session ids did not multiply them
@@ -312,7 +312,7 @@ def test_link_farm_depth_and_page_caps_hold(hostile: Any) -> None:
 
 
 def test_hostile_crawl_finishes_without_errors_in_pipelines(hostile: Any) -> None:
-    run, asked, db = hostile
+    run, _asked, _db = hostile
     assert run.stat("newsmon/errors/store") == 0
     assert all(s["failure"] is None for s in run.spiders.values())
     assert "Traceback" not in run.log or "spider_exceptions" not in str(run.spiders)

@@ -119,11 +119,8 @@ def cluster_slow(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
                             delays={f"^{p.replace('.', '[.]')}$": 8.0 for p in SLOW_PATHS})
 
 
-@pytest.fixture
-def cluster_1000(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
-    yield from make_cluster(tmp_path, shared_dir, 1000)
 
 
 @pytest.fixture
-def cluster_500(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
-    yield from make_cluster(tmp_path, shared_dir, 500)
+def cluster_300(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
+    yield from make_cluster(tmp_path, shared_dir, 300)

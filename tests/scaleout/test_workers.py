@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
-import time
 from collections import Counter
 
 from tests.scaleout.conftest import Cluster
@@ -33,21 +31,3 @@ def test_two_workers_share_a_2000_page_crawl_each_url_fetched_and_stored_once(cl
     cluster.newsmon("seed")
     cluster.wait(cluster.start_worker("w1"))
     assert sum(cluster.article_fetches().values()) == 0
-
-
-def test_a_worker_killed_mid_crawl_loses_no_url(cluster_1000: Cluster) -> None:
-    cluster = cluster_1000
-    cluster.newsmon("seed")
-    victim, survivor = cluster.start_worker("w1"), cluster.start_worker("w2")
-    deadline = time.monotonic() + 120
-    while sum(1 for n in cluster.article_fetches().values() if n) < 300:
-        assert time.monotonic() < deadline, "the crawl did not get going"
-        time.sleep(0.2)
-    victim.send_signal(signal.SIGKILL)
-    victim.wait()
-    cluster.wait(survivor)
-
-    fetches = cluster.article_fetches()
-    assert all(n >= 1 for n in fetches.values()), "the survivor finished the frontier"
-    stored = cluster.stored_urls()
-    assert len(stored) == len(set(stored)) == 1000
