@@ -99,6 +99,10 @@ def crawl(root: Path, pages: int, db_url: str, workdir: Path) -> dict[str, objec
         seconds = time.monotonic() - started
         summary = proc.stdout.read() if proc.stdout else ""
         fetched = sum(1 for r in server.requests() if r.path.startswith("/news/"))
+        if pending:  # the crawl ended short of the last mark: report where it ended
+            marks[f"{fetched} (end)"] = {"fetched": fetched, "seconds": round(seconds, 1),
+                                         "peak_rss_mb": round(peak_main, 1),
+                                         "peak_tree_rss_mb": round(peak_tree, 1)}
     print(summary.strip())
     base = next(iter(marks.values()), {}).get("peak_rss_mb") or 1.0
     return {"pages": pages, "fetched": fetched, "seconds": round(seconds, 1),

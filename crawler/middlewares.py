@@ -1,14 +1,17 @@
-"""Downloader middlewares: skip stored articles, conditional GET for feeds."""
+"""Downloader middlewares: skip stored articles, conditional GET for feeds, Retry-After."""
 
 from __future__ import annotations
 
 import logging
+import time
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from twisted.internet import threads
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 
 from crawler.resources import crawl_database
@@ -133,4 +136,57 @@ class ConditionalGetMiddleware:
                 ),
                 response.status,
             )
+        return response
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds a Retry-After header asks for (delta-seconds or an HTTP date); None if unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when - (time.time() if now is None else now))
+
+
+class RetryAfterMiddleware:
+    """Honour Retry-After on 429/503 before RetryMiddleware retries (Scrapy retries at once).
+
+    Only the one request waits (a coroutine sleep, the reactor runs on); a server that asks
+    for longer than NEWSMON_RETRY_AFTER_MAX seconds is left alone until the next crawl.
+    """
+
+    STATUSES = (429, 503)
+
+    def __init__(self, crawler: Any, max_wait: float, max_retries: int) -> None:
+        self.crawler = crawler
+        self.max_wait = max_wait
+        self.max_retries = max_retries
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        settings = crawler.settings
+        return cls(crawler, settings.getfloat("NEWSMON_RETRY_AFTER_MAX", 60.0), settings.getint("RETRY_TIMES"))
+
+    async def process_response(self, request: Request, response: Response,
+                               spider: Spider | None = None) -> Response:
+        if response.status not in self.STATUSES or request.meta.get("dont_retry"):
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None or request.meta.get("retry_times", 0) >= request.meta.get("max_retry_times", self.max_retries):
+            return response
+        stats = self.crawler.stats
+        if wait > self.max_wait:
+            stats.inc_value("newsmon/retry_after/too_long")
+            logger.warning("%s asks to come back in %.0fs; not retried in this crawl", request.url, wait)
+            raise IgnoreRequest(f"Retry-After {wait:.0f}s exceeds NEWSMON_RETRY_AFTER_MAX")
+        from twisted.internet import reactor
+
+        stats.inc_value("newsmon/retry_after/waited")
+        await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
         return response

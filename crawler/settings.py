@@ -43,6 +43,7 @@ TWISTED_DNS_RESOLVER = "crawler.guard.GuardedResolver"
 DOWNLOADER_MIDDLEWARES = {
     "crawler.guard.AddressGuardMiddleware": 50,
     "crawler.middlewares.StoredArticleFilter": 540,
+    "crawler.middlewares.RetryAfterMiddleware": 555,  # sees 429/503 before RetryMiddleware (550)
     "crawler.middlewares.ConditionalGetMiddleware": 560,
 }
 
@@ -67,6 +68,7 @@ NEWSMON_SOURCES = os.environ.get("NEWSMON_SOURCES", "")
 NEWSMON_EXTRACT_WORKERS = int(os.environ.get("NEWSMON_EXTRACT_WORKERS", "0"))  # 0: one per core
 NEWSMON_STORE_BATCH_SIZE = 100
 NEWSMON_STORE_FLUSH_SECONDS = 2.0
+NEWSMON_RETRY_AFTER_MAX = 60.0  # a longer Retry-After: leave that page to the next crawl
 NEWSMON_FEED_MAX_ENTRIES = 5000  # a feed's entries beyond this are counted, not read
 NEWSMON_KEEP_RAW_HTML = True
 NEWSMON_MIN_TEXT_LENGTH = 50

@@ -18,9 +18,14 @@ _SPACE = re.compile(r"\s+")
 SUMMARY_CHARS = 110
 
 
+# Bidirectional overrides and isolates let a stranger's title reverse the text after it
+# (in the subject line too); Chinese and Latin text never needs them.
+_BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def one_line(text: str | None) -> str:
-    """Whitespace (line breaks included) collapsed to single spaces."""
-    return _SPACE.sub(" ", text or "").strip()
+    """Whitespace (line breaks included) collapsed to single spaces, bidi controls removed."""
+    return _SPACE.sub(" ", _BIDI_CONTROLS.sub("", text or "")).strip()
 
 
 def sentences(text: str) -> list[str]:

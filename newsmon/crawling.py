@@ -81,6 +81,7 @@ def run_crawl(
     overrides: dict[str, Any] | None = None,
     progress: bool = False,
     spider_kwargs: dict[str, Any] | None = None,
+    jobdir: Path | str | None = None,
 ) -> list[CrawlReport]:
     """Run the spiders one after the other (feeds first, so sites skips what they stored)."""
     settings = crawl_settings(db_url, sources_file, overrides)
@@ -99,6 +100,10 @@ def run_crawl(
             return None  # stopped by a signal: start no further spider
         name = spiders[len(reports)]
         crawler = process.create_crawler(name)
+        if jobdir:
+            # one folder per spider: a shared JOBDIR would make `sites` skip every
+            # request `feeds` already made
+            crawler.settings.set("JOBDIR", str(Path(jobdir) / name), priority="cmdline")
         report = CrawlReport(spider=name)
         reports.append(report)
         if progress:

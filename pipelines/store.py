@@ -180,6 +180,8 @@ class StorePipeline:
         self._flush()
         while self.flushing:
             await maybe_deferred_to_future(defer.DeferredList(list(self.flushing), consumeErrors=True))
+        if self.spool is not None:
+            self.spooled = len(self.spool)  # the file, not the counter, is the truth
         if self.spooled:
             written = await maybe_deferred_to_future(threads.deferToThread(self._drain_now))
             if not written and self.spool is not None:

@@ -39,8 +39,12 @@ def summary_table(reports: list[CrawlReport], seconds: float) -> str:
 @click.option("--spider", type=click.Choice([*SPIDERS, "all"]), default="all", show_default=True)
 @click.option("--setting", "-s", "extra", multiple=True, metavar="NAME=VALUE",
               help="Override a Scrapy setting (repeatable).")
+@click.option("--jobdir", type=click.Path(file_okay=False), metavar="DIR",
+              help="Keep the crawl's state in DIR: a crawl killed mid-way resumes from there "
+                   "when run again with the same DIR.")
 @pass_app
-def command(app: AppContext, source_ids: str, spider: str, extra: tuple[str, ...]) -> None:
+def command(app: AppContext, source_ids: str, spider: str, extra: tuple[str, ...],
+            jobdir: str | None) -> None:
     """Crawl the sources now: feeds, then sites, into the database."""
     registry = app.registry()
     ids = [i.strip() for i in source_ids.split(",") if i.strip()]
@@ -60,7 +64,7 @@ def command(app: AppContext, source_ids: str, spider: str, extra: tuple[str, ...
     spiders = list(SPIDERS) if spider == "all" else [spider]
     started = time.monotonic()
     reports = run_crawl(app.db_url, app.sources_file, ids, spiders, overrides,
-                        progress=sys.stderr.isatty())
+                        progress=sys.stderr.isatty(), jobdir=jobdir)
     click.echo(summary_table(reports, time.monotonic() - started))
     if not all(report.ok for report in reports):
         raise SystemExit(1)

@@ -1,6 +1,6 @@
 """Run a crawl in this (child) process and print its stats as JSON on the last line.
 
-`python -m tests.reliability.runner DB_URL SOURCES [--spider NAME] [-s NAME=VALUE]...`
+`python -m tests.reliability.runner DB_URL SOURCES [--spider NAME] [--jobdir DIR] [-s NAME=VALUE]...`
 
 A tripwire on `socket.connect`/`connect_ex` refuses, and writes to `$NEWSMON_TRIPWIRE`,
 any connection to an address other than 127.0.0.1: the reliability tests prove that no
@@ -48,6 +48,7 @@ def main() -> None:
     parser.add_argument("sources")
     parser.add_argument("--spider", action="append", default=[])
     parser.add_argument("-s", dest="settings", action="append", default=[])
+    parser.add_argument("--jobdir")
     args = parser.parse_args()
     if os.environ.get("NEWSMON_TRIPWIRE"):
         install_tripwire(os.environ["NEWSMON_TRIPWIRE"])
@@ -55,7 +56,8 @@ def main() -> None:
 
     overrides = dict(pair.split("=", 1) for pair in args.settings)
     overrides.setdefault("LOG_LEVEL", "INFO")
-    reports = run_crawl(args.db_url, args.sources, [], args.spider or list(SPIDERS), overrides)
+    reports = run_crawl(args.db_url, args.sources, [], args.spider or list(SPIDERS), overrides,
+                        jobdir=args.jobdir)
     result = {r.spider: {"stats": r.stats, "failure": r.failure} for r in reports}
     sys.stdout.write("\n" + json.dumps(result, default=str) + "\n")
 

@@ -8,12 +8,15 @@ resolver tests never reach a socket at all (the lookup underneath is patched).
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scrapy import Request
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.http import Response
@@ -274,3 +277,26 @@ def test_hostname_resolving_to_loopback_refused_in_a_real_crawl(guarded_crawl: t
     run, paths = guarded_crawl
     assert run.stat("newsmon/refused/resolved_address") >= 1  # refused by the resolver, at connect
     assert "/other.xml" not in paths
+
+
+_PRIVATE_V4 = st.one_of(
+    st.integers(0x7F000000, 0x7FFFFFFF),  # 127/8
+    st.integers(0x0A000000, 0x0AFFFFFF),  # 10/8
+    st.integers(0xAC100000, 0xAC1FFFFF),  # 172.16/12
+    st.integers(0xC0A80000, 0xC0A8FFFF),  # 192.168/16
+    st.integers(0xA9FE0000, 0xA9FEFFFF),  # 169.254/16
+    st.integers(0x64400000, 0x647FFFFF),  # 100.64/10
+).map(ipaddress.IPv4Address)
+
+
+@given(_PRIVATE_V4)
+def test_every_spelling_of_a_private_ipv4_address_is_refused(address: ipaddress.IPv4Address) -> None:
+    value = int(address)
+    octets = str(address).split(".")
+    spellings = [
+        str(address), str(value), hex(value), f"0{value:o}",  # dotted, integer, hex, octal
+        f"{octets[0]}.{int(octets[1]) * 65536 + int(octets[2]) * 256 + int(octets[3])}",  # a.b-c-d
+        f"[::ffff:{address}]", f"[::ffff:{value >> 16:x}:{value & 0xFFFF:x}]",  # IPv4-mapped
+    ]
+    for host in spellings:
+        assert strict_policy().check_url(f"http://{host}/") is not None, host

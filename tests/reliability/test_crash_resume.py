@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from newsmon.demo.server import LocalSite
@@ -16,12 +17,15 @@ from storage.db import Database
 from storage.models import Article
 from tests.reliability.helpers import FAST, REPO_ROOT, article_html, stored_count, write_sources
 
+pytestmark = pytest.mark.slow
+
 ARTICLES = 20
 
 
 def _crawl_args(db_url: str, sources: Path, jobdir: Path) -> list[str]:
-    args = [sys.executable, "-m", "tests.reliability.runner", db_url, str(sources), "--spider", "feeds"]
-    for setting in [*FAST, "CONCURRENT_REQUESTS_PER_DOMAIN=2", f"JOBDIR={jobdir}", "ROBOTSTXT_OBEY=False"]:
+    # both spiders, as `newsmon crawl --jobdir` runs them: one state folder per spider
+    args = [sys.executable, "-m", "tests.reliability.runner", db_url, str(sources), "--jobdir", str(jobdir)]
+    for setting in [*FAST, "CONCURRENT_REQUESTS_PER_DOMAIN=2", "ROBOTSTXT_OBEY=False"]:
         args += ["-s", setting]
     return args
 

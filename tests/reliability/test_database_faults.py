@@ -2,12 +2,14 @@
 
 PostgreSQL is not stopped (a shared machine): the test database is made read-only for new
 sessions and its sessions are cut, so every write fails as in an outage while the server
-stays up for everyone else; then it is made writable again. SQLite: a spool left by an
-earlier crawl (the database was locked past the busy timeout) is written at the next start.
+stays up for everyone else; then it is made writable again. SQLite: the file locked by
+another connection past the busy timeout (the store stage, in process), and a spool left
+by an earlier crawl written at the next crawl's start.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,12 +18,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from scrapy.utils.test import get_crawler
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from crawler.items import ArticleItem, CategoryScore
 from newsmon.demo.server import LocalSite
 from pipelines.spool import Spool, default_spool_path
+from pipelines.store import StorePipeline
+from storage.db import Database
 from tests.reliability.helpers import (
     FAST,
     REPO_ROOT,
@@ -66,6 +71,8 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+@pytest.mark.postgres
+@pytest.mark.slow
 def test_database_unavailable_mid_crawl_articles_spooled_then_written(tmp_path: Path) -> None:
     with fresh_postgres_database() as db_url, _site(tmp_path, delay=0.15) as site:
         sources = write_sources(tmp_path / "sources.yaml",
@@ -144,3 +151,35 @@ def test_spool_is_not_emptied_when_the_database_still_refuses(tmp_path: Path) ->
     with pytest.raises(OSError):
         spool.drain(refuse)
     assert len(spool) == 1
+
+
+def test_sqlite_locked_past_busy_timeout_articles_spooled_then_written(tmp_path: Path) -> None:
+    """The store stage itself, against a SQLite file another connection holds locked.
+
+    The busy timeout is cut to 0.2 s for this database (30 s in production) so the lock
+    outlasts it quickly; everything else is the real pipeline and the real lock."""
+    db_file = tmp_path / "newsmon.db"
+    db_url = f"sqlite:///{db_file}"
+    database = Database(db_url)
+    database.migrate()
+    event.listen(database.engine, "connect", lambda conn, _record: conn.execute("PRAGMA busy_timeout=200"))
+    database.engine.dispose()
+    crawler = get_crawler(settings_dict={"NEWSMON_DATABASE_URL": db_url})
+    crawler._newsmon_db = database  # type: ignore[attr-defined]  # what crawl_database() hands out
+    spool = Spool(default_spool_path(db_url))
+    pipeline = StorePipeline(crawler, batch_size=100, flush_seconds=1.0, retries=1, spool=spool)
+    locker = sqlite3.connect(db_file, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        assert pipeline._write([_article(1), _article(2), _article(3)]).inserted == []
+        assert len(spool) == 3  # the database refused: kept on disk, not lost
+        assert pipeline._write([_article(4)]).inserted == []  # still locked: spooled at once
+        assert len(spool) == 4
+    finally:
+        locker.execute("COMMIT")
+        locker.close()
+    written = pipeline._write([_article(5)])  # the database is back: the spool goes first
+    assert len(written.inserted) == 1 and len(spool) == 0
+    assert stored_count(db_url) == 5
+    assert crawler.stats.get_value("newsmon/spool/spooled") == 4
+    assert crawler.stats.get_value("newsmon/spool/written") == 4

@@ -35,8 +35,6 @@ def test_digest_title_with_html_and_script_arrives_as_text(db: Database, smtp: S
     assert "&lt;script&gt;" in page
 
 
-@pytest.mark.xfail(strict=True, reason="digest keeps bidi controls (U+202A-202E, U+2066-2069): "
-                   "digest.summary.one_line should drop them; remove this mark when it does")
 def test_digest_rtl_override_in_title_cannot_reorder_the_subject_or_page(db: Database, smtp: SmtpServer) -> None:
     store(db, make_item(1, title="捐款\u202eexe.txt\u202c 通知"))
     assert send(db, smtp.port).sent

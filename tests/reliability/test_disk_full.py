@@ -17,6 +17,8 @@ import pytest
 from newsmon.demo.server import LocalSite
 from tests.reliability.helpers import article_html, run_crawl, write_sources
 
+pytestmark = pytest.mark.slow
+
 ARTICLES = 30
 
 

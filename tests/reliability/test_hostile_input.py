@@ -20,10 +20,13 @@ import pytest
 from sqlalchemy import select
 
 from crawler.feeds import parse_feed
+from crawler.middlewares import retry_after_seconds
 from newsmon.demo.server import LocalSite, Route
 from storage.db import Database
 from storage.models import Article
 from tests.reliability.helpers import article_html, run_crawl, write_sources
+
+pytestmark = pytest.mark.slow
 
 MAXSIZE = 4 * 1024 * 1024  # DOWNLOAD_MAXSIZE for this crawl: 4 MiB (the 50,000-entry feed is 3.4 MB)
 BOMB_SIZE = 16 * MAXSIZE  # what a bomb would inflate to
@@ -288,6 +291,14 @@ def test_429_with_retry_after_retried_then_stored(hostile: Any) -> None:
     assert asked.get("/p/retry-after.html") == 2
     assert "p/retry-after.html" in _stored(db)
     assert run.stat("retry/reason_count/429 Unknown Status") + run.stat("retry/count") >= 1
+    assert run.stat("newsmon/retry_after/waited") == 1  # waited as asked, then retried
+
+
+def test_retry_after_header_forms() -> None:
+    assert retry_after_seconds(b"120") == 120
+    assert retry_after_seconds("Wed, 25 Nov 2026 15:00:30 GMT",
+                               now=datetime(2026, 11, 25, 15, 0, tzinfo=UTC).timestamp()) == 30
+    assert retry_after_seconds(b"soon") is None and retry_after_seconds(None) is None
 
 
 def test_5xx_then_success_stored(hostile: Any) -> None:
