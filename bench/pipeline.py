@@ -8,11 +8,16 @@ process on 127.0.0.1, and measures in the same run:
   A  plain Scrapy following the same links, yielding URL and length (framework ceiling);
   B  trafilatura.extract over the same page files, in this process (1 core) and in a
      process pool of every core (extraction ceiling; pool start-up not counted);
+  B` newsmon's own per-page work (extract + normalise + classify) in the same pool, over
+     the first 1,000 pages: the ceiling C can reach with newsmon's extractor;
   C  `newsmon crawl --spider sites` into a fresh SQLite file, again on the unchanged site
      (incremental), and into a fresh PostgreSQL database (profiled with py-spy when the
      venv has it; the SQLite figure is never profiled).
-Crawl figures are wall time of the whole command, start-up included. CPU is each core's
-busy share over the run (from /proc/stat); RSS is the peak of the crawl's process tree.
+Crawl figures are wall time of the whole command, start-up included. "cores busy" is each
+core's share over the run from /proc/stat (other load on the machine included); "CPU
+ms/page" is the CPU time of the measured processes only, the figure other load leaves
+alone. RSS is the peak of the crawl's process tree; reactor lag comes from the crawl's
+ReactorLagMonitor stats.
 The last line printed is one JSON object with the figures.
 """
 

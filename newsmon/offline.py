@@ -7,8 +7,9 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.extract import Extraction, extract_article
-from crawler.items import ArticleItem, CategoryScore
+from crawler.items import ArticleItem
 from crawler.urls import canonical_url
+from pipelines.classify import apply_classification
 from pipelines.normalize import normalize_article
 
 
@@ -20,15 +21,7 @@ def _classifier() -> Any:
 
 
 def classify_article(item: ArticleItem) -> ArticleItem:
-    result = _classifier().classify(item.text, title=item.title)
-    item.categories = [CategoryScore(name, score) for name, score in result.categories]
-    item.primary_category = result.primary
-    item.relevance = result.relevance
-    item.relevant = result.relevant
-    item.regions = list(result.regions)
-    item.organizations = list(result.organizations)
-    item.keywords = list(result.keywords)
-    return item
+    return apply_classification(_classifier().classify(item.text, title=item.title), item)
 
 
 def article_from_extraction(extraction: Extraction, url: str, source_id: str,

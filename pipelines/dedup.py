@@ -108,8 +108,15 @@ class DedupPipeline:
             self._drop("duplicate_url", item)
         match = self.by_hash.get(item.content_hash)
         if match is None:
-            found = await maybe_deferred_to_future(threads.deferToThread(
-                find_by_content_hash, crawl_database(self.crawler), [item.content_hash]))
+            try:
+                found = await maybe_deferred_to_future(threads.deferToThread(
+                    find_by_content_hash, crawl_database(self.crawler), [item.content_hash]))
+            except Exception as exc:
+                # the database is away: the store stage spools the article; an exact
+                # copy stored earlier is caught by the near-duplicate index instead
+                self.crawler.stats.inc_value("newsmon/errors/dedup_lookup")
+                logger.warning("exact-hash lookup failed for %s: %s", item.url, exc)
+                found = {}
             match = found.get(item.content_hash)
         if match is not None and match.source_id == item.source_id:
             self._drop("duplicate_text", item)

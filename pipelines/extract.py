@@ -6,6 +6,8 @@ import asyncio
 import atexit
 import logging
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
@@ -57,13 +59,26 @@ def extract_page(body: bytes, url: str, kind: str, content_type: str | None,
 _POOLS: dict[int, ProcessPoolExecutor] = {}
 
 
+def exit_with_parent(parent_pid: int) -> None:
+    """In a pool worker: exit when the crawler that started it is gone. A crawler killed
+    with SIGKILL (OOM killer, a deploy) would otherwise leave its workers behind, each
+    holding a few hundred MB."""
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def shared_pool(workers: int) -> ProcessPoolExecutor:
     """One pool per process, reused by every crawl in it: starting workers costs seconds
     (each imports trafilatura), and the feeds and sites spiders run one after the other."""
     pool = _POOLS.get(workers)
     if pool is None:
         # spawn, not fork: the parent runs a reactor and threads that a fork would copy
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                                   initializer=exit_with_parent, initargs=(os.getpid(),))
         _POOLS[workers] = pool
         atexit.register(pool.shutdown, wait=False, cancel_futures=True)
     return pool
