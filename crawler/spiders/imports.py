@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import scrapy
 
@@ -71,7 +71,7 @@ def item_from_json(record: Any, default_source: str) -> ArticleItem:
 
 class ImportSpider(scrapy.Spider):
     name = "import"
-    custom_settings: ClassVar[dict[str, Any]] = {"ROBOTSTXT_OBEY": False}
+    custom_settings = {"ROBOTSTXT_OBEY": False}  # noqa: RUF012 - Scrapy's own attribute
 
     def __init__(self, path: str = "", source: str = "import", **kwargs: Any) -> None:
         super().__init__(**kwargs)

@@ -9,9 +9,9 @@ database and on what the server was asked for.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from newsmon.demo.server import LocalSite
