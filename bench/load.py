@@ -28,30 +28,10 @@ sys.path.insert(0, str(REPO))
 from newsmon.demo.server import LocalSite  # noqa: E402
 from newsmon.testsite import generate_site, texts_from_shared  # noqa: E402
 
+sys.path.insert(1, str(REPO / "bench"))
+from pipeline_support import process_tree, rss_mb  # noqa: E402
+
 CHECKPOINTS = (0.1, 0.5, 1.0)
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            if ppid == pid:
-                found.append(int(entry.name))
-    return found
 
 
 def site_for(root: Path, pages: int, shared: Path) -> None:
@@ -87,7 +67,7 @@ def crawl(root: Path, pages: int, db_url: str, workdir: Path) -> dict[str, objec
         while proc.poll() is None:
             time.sleep(1.0)
             main = rss_mb(proc.pid)
-            tree = main + sum(rss_mb(c) for c in children(proc.pid))
+            tree = sum(rss_mb(p) for p in process_tree(proc.pid))
             peak_main, peak_tree = max(peak_main, main), max(peak_tree, tree)
             fetched = sum(1 for r in server.requests() if r.path.startswith("/news/"))
             while pending and fetched >= pending[0] * pages:

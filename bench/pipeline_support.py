@@ -95,7 +95,8 @@ def utilisation(before: list[tuple[int, int]], after: list[tuple[int, int]]) -> 
     return [round(100.0 * (b1 - b0) / max(1, t1 - t0), 1) for (b0, t0), (b1, t1) in zip(before, after, strict=True)]
 
 
-def _tree(root_pid: int) -> list[int]:
+def process_tree(root_pid: int) -> list[int]:
+    """The pid and all its descendants (a crawler and its extraction workers)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -121,7 +122,7 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _rss_mb(pid: int) -> float:
+def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -158,12 +159,12 @@ def run_measured(command: list[str], env: dict[str, str] | None = None, timeout:
 
     def sample() -> None:
         while not done.wait(0.25):
-            pids = _tree(child.pid)
+            pids = process_tree(child.pid)
             for pid in pids:
                 used[pid] = max(used.get(pid, 0.0), cpu_seconds(pid))
-            peak[0] = max(peak[0], sum(_rss_mb(p) for p in pids))
+            peak[0] = max(peak[0], sum(rss_mb(p) for p in pids))
             main = pids[1] if profiled and len(pids) > 1 else child.pid
-            peak[1] = max(peak[1], _rss_mb(main))
+            peak[1] = max(peak[1], rss_mb(main))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
