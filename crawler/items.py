@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.extract import Extraction
 
 
 @dataclass
@@ -68,3 +72,24 @@ class ArticleItem:
     regions: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+
+
+def article_from_extraction(extraction: Extraction, *, source_id: str, url: str, canonical_url: str,
+                            fetched_at: datetime, **fields: Any) -> ArticleItem:
+    """An article item from an extraction; `fields` set the item's other fields."""
+    return ArticleItem(
+        source_id=source_id,
+        url=url,
+        canonical_url=canonical_url,
+        fetched_at=fetched_at,
+        text=extraction.text,
+        title=extraction.title,
+        author=extraction.author,
+        published_at=extraction.published_at,
+        site_name=extraction.site_name,
+        language=extraction.language,
+        origin=extraction.origin,
+        script=extraction.script,
+        encoding=extraction.encoding,
+        **fields,
+    )

@@ -16,7 +16,7 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.extract import Extraction, ExtractionError, extract_article, extract_document
-from crawler.items import ArticleItem, PageItem
+from crawler.items import ArticleItem, PageItem, article_from_extraction
 from pipelines.normalize import normalized_fields
 
 if TYPE_CHECKING:
@@ -149,27 +149,15 @@ class ExtractPipeline:
             raise DropItem(f"{page.url}: {processed}")
         stats.inc_value("newsmon/extracted")
         result, (normalized, text_hash, signature), classification = processed
-        article = ArticleItem(
-            source_id=page.source_id,
-            url=page.url,
-            canonical_url=page.canonical_url,
-            fetched_at=page.fetched_at,
-            text=result.text,
-            title=result.title or page.feed_title,
-            author=result.author,
-            published_at=result.published_at or page.feed_published_at,
-            site_name=result.site_name,
-            language=result.language,
-            origin=result.origin,
-            script=result.script,
-            kind=page.kind,
-            raw_html=page.body if self.keep_raw else None,
-            encoding=result.encoding,
-            content_type=page.content_type,
-            text_normalized=normalized,
-            content_hash=text_hash,
-            minhash=signature,
+        article = article_from_extraction(
+            result, source_id=page.source_id, url=page.url, canonical_url=page.canonical_url,
+            fetched_at=page.fetched_at, kind=page.kind,
+            raw_html=page.body if self.keep_raw else None, content_type=page.content_type,
+            text_normalized=normalized, content_hash=text_hash, minhash=signature,
         )
+        # what the feed said stands in for what the page did not
+        article.title = article.title or page.feed_title
+        article.published_at = article.published_at or page.feed_published_at
         if classification is not None:
             from pipelines.classify import apply_classification
 

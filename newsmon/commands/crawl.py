@@ -7,6 +7,7 @@ import time
 
 import click
 
+from crawler.extensions import summarize_stats
 from newsmon.context import AppContext, fail, pass_app
 from newsmon.crawling import SPIDERS, CrawlReport, run_crawl
 
@@ -15,17 +16,13 @@ def summary_table(reports: list[CrawlReport], seconds: float) -> str:
     lines = [f"{'spider':<8} {'pages':>7} {'stored':>7} {'dropped':>8} {'errors':>7}  finish"]
     total_pages = total_stored = 0
     for report in reports:
-        stats = report.stats
-        dropped = sum(v for k, v in stats.items() if k.startswith("newsmon/dropped/"))
-        errors = sum(v for k, v in stats.items() if k.startswith("newsmon/errors/"))
-        pages = int(stats.get("response_received_count", 0))
-        stored = int(stats.get("newsmon/stored", 0))
+        # the same figures the crawl run records in the database
+        run = summarize_stats(report.stats)
+        pages, stored, reasons = run["pages"], run["items_stored"], run["dropped"]
         total_pages += pages
         total_stored += stored
-        lines.append(f"{report.spider:<8} {pages:>7} {stored:>7} {dropped:>8} {errors:>7}  "
-                     f"{report.finish_reason or '?'}")
-        reasons = {k.removeprefix("newsmon/dropped/"): v for k, v in stats.items()
-                   if k.startswith("newsmon/dropped/")}
+        lines.append(f"{report.spider:<8} {pages:>7} {stored:>7} {sum(reasons.values()):>8} "
+                     f"{run['errors']:>7}  {report.finish_reason or '?'}")
         if reasons:
             lines.append("         dropped: " + ", ".join(f"{k}={v}" for k, v in sorted(reasons.items())))
     rate = total_pages / seconds if seconds else 0.0
