@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Any
 
 from scrapy.utils.request import RequestFingerprinter
@@ -42,7 +41,3 @@ def worker_overrides(redis_url: str, extra: dict[str, Any] | None = None) -> dic
     overrides = frontier_settings(redis_url)
     overrides.update(extra or {})
     return overrides
-
-
-def sources_path(path: Path | str | None) -> Path | None:
-    return Path(path) if path else None

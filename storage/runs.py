@@ -48,11 +48,6 @@ def finish_crawl_run(
         run.per_source = dict(per_source)
 
 
-def recent_crawl_runs(db: Database, limit: int = 50) -> list[CrawlRun]:
-    with db.session() as session:
-        return list(session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)))
-
-
 @dataclass(frozen=True)
 class FeedValidators:
     etag: str | None
