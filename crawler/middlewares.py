@@ -1,4 +1,5 @@
-"""Downloader middlewares: skip stored articles, conditional GET for feeds, Retry-After."""
+"""Downloader middlewares: skip stored articles, conditional GET for feeds, Retry-After,
+robots.txt with RFC 9309's rule for an unreachable one."""
 
 from __future__ import annotations
 
@@ -7,10 +8,13 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from cachetools import LRUCache
 from scrapy import Request, Spider, signals
+from scrapy.downloadermiddlewares import robotstxt as scrapy_robotstxt
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.misc import build_from_crawler
 from twisted.internet import task, threads
 from twisted.internet.defer import Deferred
 
@@ -26,12 +30,14 @@ class StoredArticleFilter:
 
     The check runs against the database in a thread, so a large store costs no memory
     and the reactor never waits on SQL. Requests that arrive together (a list page yields
-    dozens) share one query; URLs checked once are remembered for the crawl.
+    dozens) share one query; the latest answers are remembered (a bounded cache, so a long
+    crawl does not grow), older ones are asked again.
     """
 
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        self.checked: dict[str, bool] = {}
+        self.checked: LRUCache[str, bool] = LRUCache(
+            crawler.settings.getint("NEWSMON_RECENT_CACHE_SIZE", 20_000))
         self.waiting: dict[str, list[Deferred[bool]]] = {}
         self.flush_scheduled = False
 
@@ -190,3 +196,38 @@ class RetryAfterMiddleware:
         stats.inc_value("newsmon/retry_after/waited")
         await maybe_deferred_to_future(task.deferLater(reactor, wait, lambda: None))
         return response
+
+
+class RobotsTxtMiddleware(scrapy_robotstxt.RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with RFC 9309's rule for an unreachable robots.txt.
+
+    Scrapy parses whatever body a 5xx answer has (an error page: no rules) and treats a
+    failed download as no robots.txt, both of which allow everything. RFC 9309 (2.3.1.4)
+    says a server error or network failure means complete disallow: a site that is down
+    or overloaded is left alone for this crawl (counted as newsmon/robots/unreachable).
+    """
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500:
+            self._unreachable(netloc, f"HTTP {response.status}")
+            response = response.replace(body=DISALLOW_ALL)
+        await super()._parse_robots(response, netloc, request)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if isinstance(exc, IgnoreRequest):  # refused by newsmon itself (address guard)
+            super()._robots_error(exc, netloc)
+            return
+        self._unreachable(netloc, f"{type(exc).__name__}: {exc}")
+        self._stats.inc_value(f"robotstxt/exception_count/{type(exc)}")
+        parser = build_from_crawler(self._parserimpl, self.crawler, DISALLOW_ALL)
+        waiting = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
+
+    def _unreachable(self, netloc: str, reason: str) -> None:
+        self._stats.inc_value("newsmon/robots/unreachable")
+        logger.warning("robots.txt of %s unreachable (%s): nothing fetched from it this crawl", netloc, reason)
+
+
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"

@@ -84,15 +84,26 @@ def url_matches(url: str, patterns: Iterable[str]) -> bool:
     (patterns are vetted on load, but URLs come from strangers)."""
     for pattern in patterns:
         try:
-            if regex.search(pattern, url, timeout=REGEX_TIMEOUT):
+            if _search_with_retry(pattern, url):
                 return True
         except TimeoutError:
             logger.warning("pattern %r timed out on %s; treated as no match", pattern, url[:200])
     return False
 
 
+def _search_with_retry(pattern: str, url: str) -> bool:
+    """The timeout is wall-clock time, so a busy machine (a process descheduled for a
+    moment) can make a vetted pattern miss it on an ordinary URL; only a second, longer
+    miss means the URL really makes the pattern backtrack."""
+    try:
+        return regex.search(pattern, url, timeout=REGEX_TIMEOUT) is not None
+    except TimeoutError:
+        return regex.search(pattern, url, timeout=REGEX_RETRY_TIMEOUT) is not None
+
+
 # the timeout that guards every source regex; URLs that make bad patterns backtrack
 REGEX_TIMEOUT = 0.25
+REGEX_RETRY_TIMEOUT = 2.0
 _BACKTRACK_PROBES = tuple(
     body + tail for body in ("a" * 40, "1" * 40, "/a" * 30, "-_" * 25, "http://x.cn/" + "a/" * 30)
     for tail in ("!", "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,8 +84,20 @@ def run_crawl(
     spider_kwargs: dict[str, Any] | None = None,
     jobdir: Path | str | None = None,
 ) -> list[CrawlReport]:
-    """Run the spiders one after the other (feeds first, so sites skips what they stored)."""
+    """Run the spiders one after the other (feeds first, so sites skips what they stored).
+
+    Without `jobdir` the crawl still gets one, a temporary folder removed at the end: Scrapy
+    then keeps its pending requests in disk queues instead of memory, so a site of 100,000
+    pages does not sit in memory as requests. A given `jobdir` is kept, for resuming."""
     settings = crawl_settings(db_url, sources_file, overrides)
+    if jobdir is None and settings.getbool("NEWSMON_QUEUE_ON_DISK") and "SCHEDULER" not in (overrides or {}):
+        with tempfile.TemporaryDirectory(prefix="newsmon-queue-") as queue_dir:
+            return _run(settings, source_ids, spiders, progress, spider_kwargs, queue_dir)
+    return _run(settings, source_ids, spiders, progress, spider_kwargs, jobdir)
+
+
+def _run(settings: Settings, source_ids: list[str], spiders: list[str], progress: bool,
+         spider_kwargs: dict[str, Any] | None, jobdir: Path | str | None) -> list[CrawlReport]:
     # the CLI has configured logging (-v); Scrapy installs its own handler only when
     # nothing else has, so that no line is printed twice
     settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")

@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cachetools import LRUCache
 from scrapy import Spider
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -43,15 +44,19 @@ def index_key(canonical_url: str) -> int:
 
 
 class DedupPipeline:
-    def __init__(self, crawler: Any, params: DedupParams, window_days: float, redis_url: str | None) -> None:
+    def __init__(self, crawler: Any, params: DedupParams, window_days: float, redis_url: str | None,
+                 recent_size: int = 20_000) -> None:
         self.crawler = crawler
         self.params = params
         self.window_days = window_days
         self.redis_url = redis_url
         # the check-then-register step must not interleave between items of one crawl
         self.lock = DeferredLock()
-        self.seen_urls: set[str] = set()
-        self.by_hash: dict[str, HashMatch] = {}
+        # What this crawl passed on lately, for the copies the store has not written yet.
+        # Bounded, so memory stays flat on a long crawl: an entry that fell out is written
+        # by then, and the exact-hash lookup and the store's unique canonical URL catch it.
+        self.seen_urls: LRUCache[str, bool] = LRUCache(recent_size)
+        self.by_hash: LRUCache[str, HashMatch] = LRUCache(recent_size)
         self.index: NearDuplicateIndex | None = None
 
     @classmethod
@@ -65,7 +70,8 @@ class DedupPipeline:
             min_length=settings.getint("NEWSMON_DEDUP_MIN_LENGTH", defaults.min_length),
         )
         return cls(crawler, params, settings.getfloat("NEWSMON_DEDUP_WINDOW_DAYS", 30.0),
-                   settings.get("NEWSMON_REDIS_URL") or None)
+                   settings.get("NEWSMON_REDIS_URL") or None,
+                   settings.getint("NEWSMON_RECENT_CACHE_SIZE", 20_000))
 
     async def open_spider(self, spider: Spider | None = None) -> None:
         self.index = await maybe_deferred_to_future(threads.deferToThread(self._load_index))
@@ -126,8 +132,9 @@ class DedupPipeline:
         else:
             item.story_id, item.new_story = await maybe_deferred_to_future(
                 threads.deferToThread(self._near_duplicate_story, item))
-        self.seen_urls.add(item.canonical_url)
-        self.by_hash.setdefault(item.content_hash, HashMatch(0, item.source_id, item.story_id))
+        self.seen_urls[item.canonical_url] = True
+        if item.content_hash not in self.by_hash:
+            self.by_hash[item.content_hash] = HashMatch(0, item.source_id, item.story_id)
         return item
 
     def _near_duplicate_story(self, item: ArticleItem) -> tuple[int, bool]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ import trafilatura
 from lxml import etree
 
 from crawler.extract import author, metadata
-from crawler.extract.choice import Candidates, choose_text
+from crawler.extract.choice import Candidates, candidates_agree, choose_text
 from crawler.extract.cleanup import apply_rules
 from crawler.extract.density import best_node, page_text, parse, render_text, title_scope
 from crawler.extract.encoding import decode_html
@@ -91,6 +91,18 @@ def _candidates(root: etree._Element | None, primary: str, title: str | None) ->
     return Candidates(primary, dense, scoped, link_text)
 
 
+def _trafilatura_text(html: str, url: str | None, *, fast: bool) -> str:
+    # trafilatura's own metadata pass (htmldate and friends) costs more than its text
+    # extraction; newsmon reads dates, bylines and titles from the page itself
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=False, include_comments=False, include_tables=True,
+        favor_precision=False, deduplicate=False, fast=fast,
+    )
+    if not document:
+        return ""
+    return (document.text if hasattr(document, "text") else document.get("text")) or ""
+
+
 def _headings(root: etree._Element | None) -> list[str]:
     if root is None:
         return []
@@ -126,13 +138,6 @@ def extract_article(
         html, encoding = decode_html(body, http_encoding)
     else:
         html, encoding = body, None
-    # trafilatura's own metadata pass (htmldate and friends) costs more than its text
-    # extraction; newsmon reads dates, bylines and titles from the page itself
-    document = trafilatura.bare_extraction(
-        html, url=url, with_metadata=False, include_comments=False, include_tables=True,
-        favor_precision=False, deduplicate=False,
-    )
-    extracted = (document.text if hasattr(document, "text") else document.get("text")) if document else None
     root = parse(html)
     tags = metadata.meta_tags(html)
     document_title = metadata.page_title(html)
@@ -140,7 +145,12 @@ def extract_article(
     headings = _headings(root)
     fallback = metadata.first_meta(tags, metadata.META_TITLE) or (headings[0] if headings else None)
     title = metadata.choose_title(fallback, document_title, headings, site_name)
-    text = choose_text(_candidates(root, clean_text(extracted or ""), title))
+    candidates = _candidates(root, clean_text(_trafilatura_text(html, url, fast=True)), title)
+    if not candidates_agree(candidates):
+        # trafilatura's fast pass and the density pick disagree: a hard page, worth
+        # trafilatura's full run (its readability and jusText fallbacks) before choosing
+        candidates = replace(candidates, primary=clean_text(_trafilatura_text(html, url, fast=False)))
+    text = choose_text(candidates)
     if len(text) < min_length:
         raise ExtractionError(f"{url or 'page'}: main text too short ({len(text)} characters)")
     visible = normalize_width(page_text(root)) if root is not None else text

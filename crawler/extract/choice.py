@@ -15,10 +15,10 @@ the comparison ignores line breaks and formatting differences between the extrac
 
 from __future__ import annotations
 
-import operator
 import re
-from collections import Counter
 from dataclasses import dataclass
+
+import numpy as np
 
 _SPACE = re.compile(r"\s+")
 
@@ -29,25 +29,60 @@ LINKED_EXTRA = 0.2  # share of trafilatura's surplus that is link text: it is na
 SCOPE_APART = 0.5  # F1 below which the density pick is not the story under the title
 
 
-def bigrams(text: str) -> Counter[str]:
-    flat = _SPACE.sub("", text)
-    return Counter(map(operator.add, flat, flat[1:]))
+class Bigrams:
+    """A text's character-bigram multiset as sorted distinct keys and their counts.
+
+    numpy instead of `collections.Counter`: a 20,000-character page has as many bigrams,
+    and Counter's `&` and `-` walk them in Python, which cost more than trafilatura's whole
+    extraction did."""
+
+    __slots__ = ("counts", "keys")
+
+    def __init__(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        self.keys, self.counts = keys, counts
+
+    @classmethod
+    def of(cls, text: str) -> Bigrams:
+        flat = _SPACE.sub("", text)
+        codes = np.frombuffer(flat.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        keys, counts = np.unique((codes[:-1] << 21) | codes[1:], return_counts=True)
+        return cls(keys, counts)
+
+    @property
+    def size(self) -> int:
+        return int(self.counts.sum())
+
+    def __bool__(self) -> bool:
+        return bool(len(self.keys))
+
+    def overlap(self, other: Bigrams) -> int:
+        """Size of the multiset intersection."""
+        _, mine, theirs = np.intersect1d(self.keys, other.keys, assume_unique=True, return_indices=True)
+        return int(np.minimum(self.counts[mine], other.counts[theirs]).sum())
+
+    def minus(self, other: Bigrams) -> Bigrams:
+        """The multiset difference: what is left of this one after taking `other` away."""
+        _, mine, theirs = np.intersect1d(self.keys, other.keys, assume_unique=True, return_indices=True)
+        counts = self.counts.copy()
+        counts[mine] = np.maximum(counts[mine] - other.counts[theirs], 0)
+        kept = counts > 0
+        return Bigrams(self.keys[kept], counts[kept])
 
 
-def _size(counts: Counter[str]) -> int:
-    return sum(counts.values())
+def bigrams(text: str) -> Bigrams:
+    return Bigrams.of(text)
 
 
-def inside(part: Counter[str], whole: Counter[str]) -> float:
+def inside(part: Bigrams, whole: Bigrams) -> float:
     """Share of `part`'s bigrams that `whole` also holds."""
-    return _size(part & whole) / max(1, _size(part))
+    return part.overlap(whole) / max(1, part.size)
 
 
-def agreement(a: Counter[str], b: Counter[str]) -> float:
-    overlap = _size(a & b)
+def agreement(a: Bigrams, b: Bigrams) -> float:
+    overlap = a.overlap(b)
     if not overlap:
         return 0.0
-    p, r = overlap / _size(a), overlap / _size(b)
+    p, r = overlap / a.size, overlap / b.size
     return 2 * p * r / (p + r)
 
 
@@ -59,6 +94,11 @@ class Candidates:
     link_text: str = ""  # all anchor text of the page, to tell navigation from prose
 
 
+def candidates_agree(c: Candidates) -> bool:
+    """Whether trafilatura's text and the density pick tell the same story (an easy page)."""
+    return bool(c.primary and c.dense) and agreement(bigrams(c.primary), bigrams(c.dense)) >= AGREE
+
+
 def choose_text(c: Candidates) -> str:
     """The candidate that best bounds the article (see the module docstring for the cases)."""
     if not c.dense:
@@ -66,7 +106,7 @@ def choose_text(c: Candidates) -> str:
     if not c.primary:
         return c.dense
     p, d = bigrams(c.primary), bigrams(c.dense)
-    s = bigrams(c.scoped) if c.scoped else Counter()
+    s = bigrams(c.scoped)
     scope_backs_dense = bool(s) and agreement(s, d) >= AGREE
     # feed pages: trafilatura runs on into the next stories, the density pick is one of
     # them; the story under the title heading is the part of trafilatura's text to keep
@@ -77,7 +117,7 @@ def choose_text(c: Candidates) -> str:
         # trafilatura added material around the dense block: navigation and story lists
         # are mostly link text; a table, a lead paragraph or a caption is not. When the
         # title's own container picks the same block as the page-wide density, trust it.
-        surplus = p - d
+        surplus = p.minus(d)
         linked = inside(surplus, bigrams(c.link_text)) if surplus else 1.0
         return c.dense if linked >= LINKED_EXTRA or scope_backs_dense else c.primary
     if scope_backs_dense and inside(s, p) < NESTED:

@@ -91,12 +91,34 @@ def _inline_text(block: etree._Element) -> tuple[str, int]:
     return "".join(parts), linked
 
 
-def _link_chars(el: etree._Element) -> int:
-    return sum(len(_SPACE.sub("", a.text_content())) for a in el.iter("a"))
-
-
 def _text_len(el: etree._Element) -> int:
     return len(_SPACE.sub("", el.text_content()))
+
+
+# (characters of text without whitespace, of them inside links) per element
+Lengths = dict[etree._Element, tuple[int, int]]
+
+
+def _flat_len(text: str | None) -> int:
+    return len(_SPACE.sub("", text)) if text else 0
+
+
+def measure(root: etree._Element) -> Lengths:
+    """Text length and link-text length of every element under `root`, in one pass: asking
+    each container for its text_content() walks the page again per level of nesting."""
+    lengths: Lengths = {}
+    # reversed document order visits every element after all of its descendants
+    for el in reversed(list(root.iter())):
+        total = _flat_len(el.text)
+        linked = 0
+        for child in el:
+            child_total, child_linked = lengths.get(child, (0, 0))
+            total += child_total + _flat_len(child.tail)
+            linked += child_linked
+        if _tag(el) == "a":
+            linked += total
+        lengths[el] = (total, linked)
+    return lengths
 
 
 def _is_paragraph(block: etree._Element, tag: str) -> bool:
@@ -131,10 +153,12 @@ def best_node(root: html.HtmlElement) -> list[etree._Element]:
             scores[parent] += unit / 2
     if not scores:
         return []
+    # the whole document: a paragraph's score also flows to containers above `root`
+    lengths = measure(root.getroottree().getroot())
     adjusted = {}
     for el, score in scores.items():
-        total = _text_len(el)
-        density = _link_chars(el) / total if total else 1.0
+        total, linked = lengths[el]
+        density = linked / total if total else 1.0
         adjusted[el] = score * (1 - density)
     top = max(adjusted, key=adjusted.__getitem__)
     parent = top.getparent()
@@ -143,33 +167,32 @@ def best_node(root: html.HtmlElement) -> list[etree._Element]:
     threshold = max(10.0, adjusted[top] * 0.2)
     chosen = []
     for sibling in parent:
-        if sibling is top or adjusted.get(sibling, 0.0) >= threshold or _prose_block(sibling):
+        if sibling is top or adjusted.get(sibling, 0.0) >= threshold or _prose_block(sibling, lengths):
             chosen.append(sibling)
     return chosen
 
 
-def _prose_block(el: etree._Element) -> bool:
+def _prose_block(el: etree._Element, lengths: Lengths) -> bool:
     """Readability's sibling rule: a paragraph of running text next to the article is part of it
     (a lead or a standfirst in its own block), whatever it scored on its own."""
     if _tag(el) not in ("p", "div", "section"):
         return False
-    total = _text_len(el)
-    text = el.text_content()
-    return total >= 80 and _link_chars(el) / total < 0.25 and "。" in text
+    total, linked = lengths.get(el, (0, 0))
+    return total >= 80 and linked / total < 0.25 and "。" in el.text_content()
 
 
-def _render(el: etree._Element, out: list[str]) -> None:
+def _render(el: etree._Element, out: list[str], lengths: Lengths) -> None:
     tag = _tag(el)
     if tag == "br" or tag in BLOCK:
         out.append("\n")
     if tag in BLOCK and tag not in ("body", "html"):
-        total = _text_len(el)
-        if total and total < 200 and _link_chars(el) / total > 0.5:
+        total, linked = lengths[el]
+        if total and total < 200 and linked / total > 0.5:
             out.append("\n")
             return
     out.append(el.text or "")
     for child in el:
-        _render(child, out)
+        _render(child, out, lengths)
         out.append(child.tail or "")
     if tag in BLOCK:
         out.append("\n")
@@ -179,7 +202,7 @@ def render_text(elements: list[etree._Element]) -> str:
     """Plain text of `elements`, one line per block, link-list blocks left out."""
     out: list[str] = []
     for el in elements:
-        _render(el, out)
+        _render(el, out, measure(el))
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line)
 

@@ -53,6 +53,7 @@ def content_hash(normalized: str) -> str:
 # ASCII; full-width ，：；！？（） are Chinese punctuation and stay as written.
 _WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)
                 if chr(cp) not in "，：；！？（）［］｛｝～＂＇"}
+_FULL_WIDTH = re.compile("[" + "".join(re.escape(chr(cp)) for cp in _WIDTH_TABLE) + "]+")
 _ODD_SPACE = re.compile(r"[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\t\f\v]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r" {2,}")
@@ -61,7 +62,8 @@ _BLANK_LINES = re.compile(r"\n{3,}")
 
 def normalize_width(text: str) -> str:
     """Fold full-width ASCII letters/digits/symbols; keep Chinese punctuation."""
-    return text.translate(_WIDTH_TABLE)
+    # a regex scan finds the few runs to fold; translate() alone looks up every character
+    return _FULL_WIDTH.sub(lambda run: run.group().translate(_WIDTH_TABLE), text)
 
 
 def normalize_whitespace(text: str) -> str:

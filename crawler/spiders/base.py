@@ -26,6 +26,10 @@ from crawler.urls import canonical_url, is_document_url
 
 logger = logging.getLogger(__name__)
 
+# Article pages go before list pages: a list page yields dozens of articles, and fetching
+# them before the next list page keeps the pending queue to a few list pages' worth instead
+# of the whole site (a 100,000-page site would otherwise sit in memory as requests).
+ARTICLE_PRIORITY = 10
 
 # (text in Scrapy's IgnoreRequest message, the stat it is counted under)
 _IGNORE_REASONS = (
@@ -79,6 +83,7 @@ class NewsSpider(scrapy.Spider):
             canonical_url(url),
             callback=self.parse_article,
             errback=self.on_error,
+            priority=ARTICLE_PRIORITY,
             meta={"source_id": source.id, "kind": kind, **meta},
         )
 

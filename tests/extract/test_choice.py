@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import html
 
 from crawler.extract import extract_article
-from crawler.extract.choice import Candidates, choose_text
-from crawler.extract.density import parse, title_scope
+from crawler.extract.choice import Bigrams, Candidates, choose_text
+from crawler.extract.density import measure, parse, title_scope
 
 STORY = "\n".join(["据以色列媒体19日报道，战时内阁在18日晚开会，审查了一份重启谈判的提案。",
                    "提案中包括在停火第二阶段延长停火期的内容，并得到国防部长的支持。"])
@@ -84,3 +89,41 @@ def test_density_pick_keeps_a_lead_paragraph_in_its_own_block() -> None:
     assert root is not None
     text = render_text(best_node(root))
     assert text.startswith("各位好，我是安东尼。") and "港产片" in text and "排行" not in text
+
+
+# --- the numpy bigram multisets agree with collections.Counter (the definition) --------
+
+_TEXT = st.text(alphabet=st.sampled_from("公益慈善基金会。，ab 1\n\U0001f600"), max_size=60)
+
+
+def _counter(text: str) -> Counter[str]:
+    flat = "".join(text.split())
+    return Counter(a + b for a, b in itertools.pairwise(flat))
+
+
+@given(_TEXT, _TEXT)
+def test_bigram_overlap_and_difference_match_counter(a: str, b: str) -> None:
+    ours_a, ours_b = Bigrams.of(a), Bigrams.of(b)
+    ref_a, ref_b = _counter(a), _counter(b)
+    assert ours_a.size == sum(ref_a.values())
+    assert ours_a.overlap(ours_b) == sum((ref_a & ref_b).values())
+    assert ours_a.minus(ours_b).size == sum((ref_a - ref_b).values())
+    assert bool(ours_a.minus(ours_b)) == bool(ref_a - ref_b)
+
+
+_HTML = st.recursive(
+    st.text(alphabet="公益 a，", max_size=6),
+    lambda inner: st.builds(lambda tag, parts: f"<{tag}>{''.join(parts)}</{tag}>",
+                            st.sampled_from(["div", "p", "a", "span", "li"]), st.lists(inner, max_size=3)),
+    max_leaves=12,
+)
+
+
+@given(_HTML)
+def test_measured_lengths_match_text_content(markup: str) -> None:
+    root = html.fromstring(f"<html><body><div>{markup}</div></body></html>")
+    lengths = measure(root)
+    for el in root.iter():
+        total = len("".join(el.text_content().split()))
+        linked = sum(len("".join(a.text_content().split())) for a in el.iter("a"))
+        assert lengths[el] == (total, linked)
