@@ -37,7 +37,7 @@ class StoredArticleFilter:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
         self.checked: LRUCache[str, bool] = LRUCache(
-            crawler.settings.getint("NEWSMON_RECENT_CACHE_SIZE", 20_000))
+            crawler.settings.getint("NEWSMON_RECENT_CACHE_SIZE", 5_000))
         self.waiting: dict[str, list[Deferred[bool]]] = {}
         self.flush_scheduled = False
 

@@ -80,7 +80,7 @@ NEWSMON_KEEP_RAW_HTML = True
 NEWSMON_MIN_TEXT_LENGTH = 50
 # the per-crawl memories (URLs and texts just passed, stored-URL answers) keep this many
 # latest entries, so memory stays flat on a long crawl; the database answers for older ones
-NEWSMON_RECENT_CACHE_SIZE = 20_000
+NEWSMON_RECENT_CACHE_SIZE = 5_000
 # pending requests in disk queues (a temporary JOBDIR when the crawl has none)
 NEWSMON_QUEUE_ON_DISK = True
 NEWSMON_TAXONOMY = os.environ.get("NEWSMON_TAXONOMY", "")  # empty: config/taxonomy.yaml

@@ -45,7 +45,7 @@ def index_key(canonical_url: str) -> int:
 
 class DedupPipeline:
     def __init__(self, crawler: Any, params: DedupParams, window_days: float, redis_url: str | None,
-                 recent_size: int = 20_000) -> None:
+                 recent_size: int = 5_000) -> None:
         self.crawler = crawler
         self.params = params
         self.window_days = window_days
@@ -71,7 +71,7 @@ class DedupPipeline:
         )
         return cls(crawler, params, settings.getfloat("NEWSMON_DEDUP_WINDOW_DAYS", 30.0),
                    settings.get("NEWSMON_REDIS_URL") or None,
-                   settings.getint("NEWSMON_RECENT_CACHE_SIZE", 20_000))
+                   settings.getint("NEWSMON_RECENT_CACHE_SIZE", 5_000))
 
     async def open_spider(self, spider: Spider | None = None) -> None:
         self.index = await maybe_deferred_to_future(threads.deferToThread(self._load_index))

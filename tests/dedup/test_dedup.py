@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -153,3 +153,48 @@ def test_redis_index_is_shared_between_processes() -> None:
         assert reader.story_of(5) == 50
     finally:
         writer.clear()
+
+
+# --- the per-crawl memories are bounded; the database answers for what they forgot -----
+
+def test_bounded_recent_memory_still_drops_a_copy_it_forgot(sqlite_url: str, shared_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
+    from twisted.internet import defer
+
+    import pipelines.dedup
+
+    # no reactor here: the thread hops run inline
+    monkeypatch.setattr(pipelines.dedup.threads, "deferToThread",
+                        lambda f, *args, **kwargs: defer.maybeDeferred(f, *args, **kwargs))
+
+    from crawler.items import ArticleItem
+    from crawler.resources import crawl_database
+    from pipelines.normalize import normalize_article
+    from storage.articles import store_articles
+
+    crawler = get_crawler(settings_dict={"NEWSMON_DATABASE_URL": sqlite_url, "NEWSMON_RECENT_CACHE_SIZE": 2})
+    pipeline = pipelines.dedup.DedupPipeline.from_crawler(crawler)
+    seeds = sorted((shared_dir / "seeds").glob("*.txt"))[:4]
+
+    def item(n: int, url: str) -> ArticleItem:
+        return normalize_article(ArticleItem(source_id="s", url=url, canonical_url=url, title=f"t{n}",
+                                             fetched_at=datetime.now(UTC),
+                                             text=seeds[n].read_text(encoding="utf-8")[:2000]))
+
+    async def run() -> None:
+        await pipeline.open_spider()
+        first = await pipeline.process_item(item(0, "http://s.example/0.html"))
+        store_articles(crawl_database(crawler), [first])  # the store stage wrote it
+        for n in (1, 2, 3):  # push it out of the two-entry memory
+            await pipeline.process_item(item(n, f"http://s.example/{n}.html"))
+        assert "http://s.example/0.html" not in pipeline.seen_urls
+        with pytest.raises(DropItem, match="duplicate_text"):
+            await pipeline.process_item(item(0, "http://s.example/0-copy.html"))
+
+    asyncio.run(run())
+    assert len(pipeline.seen_urls) == 2 and len(pipeline.by_hash) == 2
+    assert crawler.stats.get_value("newsmon/dropped/duplicate_text") == 1
