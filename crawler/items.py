@@ -37,6 +37,9 @@ class CategoryScore:
     score: float
 
 
+RAW_HTML_ZLIB_LEVEL = 6  # the kept page: zlib's default trade of speed for size
+
+
 @dataclass
 class ArticleItem:
     """One article, from extraction to storage."""
@@ -55,6 +58,7 @@ class ArticleItem:
     script: str | None = None  # "Hans" or "Hant"
     kind: str = "article"
     raw_html: bytes | None = None
+    raw_html_zlib: bytes | None = None  # raw_html compressed already (by the extraction worker)
     encoding: str | None = None
     content_type: str | None = None
     # filled by the normalise stage

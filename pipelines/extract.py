@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 import time
+import zlib
 from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing import get_context
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from scrapy import Spider
 from scrapy.exceptions import DropItem, NotConfigured
 
 from crawler.extract import Extraction, ExtractionError, extract_article, extract_document
-from crawler.items import ArticleItem, PageItem, article_from_extraction
+from crawler.items import RAW_HTML_ZLIB_LEVEL, ArticleItem, PageItem, article_from_extraction
 from pipelines.normalize import normalized_fields
 
 if TYPE_CHECKING:
@@ -25,18 +26,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-Processed = tuple[Extraction, tuple[str, str, bytes], "Classification | None"]
+# (extraction, (matching text, hash, signature), classification, raw page zlib-compressed)
+Processed = tuple[Extraction, tuple[str, str, bytes], "Classification | None", bytes | None]
 # (taxonomy path, model path) of the classifier a worker runs after extracting, or None
 ClassifyWith = tuple[str | None, str | None] | None
 
 
 def extract_page(body: bytes, url: str, kind: str, content_type: str | None,
                  http_encoding: str | None, timezone: str, min_length: int,
-                 classify_with: ClassifyWith = None, feed_title: str | None = None) -> Processed | str:
+                 classify_with: ClassifyWith = None, feed_title: str | None = None,
+                 compress_raw: bool = False) -> Processed | str:
     """Runs in a worker process: the extraction plus its normalised text, hash and
-    signature, and its classification when asked (all CPU work), or the reason it failed.
-    Classifying here, not in a later round trip, keeps items in order and the reactor
-    thread free of jieba."""
+    signature, its classification when asked, and the page compressed for keeping (all
+    CPU work), or the reason it failed. Classifying here, not in a later round trip, keeps
+    items in order and the reactor thread free of jieba."""
     try:
         if kind == "document":
             extraction = extract_document(body, url, content_type)
@@ -48,7 +51,8 @@ def extract_page(body: bytes, url: str, kind: str, content_type: str | None,
             from pipelines.classify import classify_text
 
             classification = classify_text(*classify_with, extraction.text, extraction.title or feed_title)
-        return extraction, normalized_fields(extraction.text), classification
+        raw_zlib = zlib.compress(body, RAW_HTML_ZLIB_LEVEL) if compress_raw else None
+        return extraction, normalized_fields(extraction.text), classification, raw_zlib
     except ExtractionError as exc:
         return f"no_content: {exc}"
     except Exception as exc:  # a hostile page must never take the crawl down
@@ -128,7 +132,7 @@ class ExtractPipeline:
             self.executor = shared_pool(self.workers)
         future = self.executor.submit(extract_page, item.body, item.url, item.kind, item.content_type,
                                       item.http_encoding, timezone, self.min_length, self.classify_with,
-                                      item.feed_title)
+                                      item.feed_title, self.keep_raw)
         # awaited on the event loop: no reactor thread is tied up waiting for a worker
         processed = await asyncio.wrap_future(future)
         return self._to_article(processed, item)
@@ -148,11 +152,11 @@ class ExtractPipeline:
             stats.inc_value(f"newsmon/source/{page.source_id}/dropped")
             raise DropItem(f"{page.url}: {processed}")
         stats.inc_value("newsmon/extracted")
-        result, (normalized, text_hash, signature), classification = processed
+        result, (normalized, text_hash, signature), classification, raw_zlib = processed
         article = article_from_extraction(
             result, source_id=page.source_id, url=page.url, canonical_url=page.canonical_url,
             fetched_at=page.fetched_at, kind=page.kind,
-            raw_html=page.body if self.keep_raw else None, content_type=page.content_type,
+            raw_html=page.body if self.keep_raw else None, raw_html_zlib=raw_zlib, content_type=page.content_type,
             text_normalized=normalized, content_hash=text_hash, minhash=signature,
         )
         # what the feed said stands in for what the page did not

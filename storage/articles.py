@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from crawler.items import ArticleItem
+from crawler.items import RAW_HTML_ZLIB_LEVEL, ArticleItem
 from storage.db import Database
 from storage.models import Article, ArticleCategory, MinHashSignature, RawPage, Story
 from storage.stories import new_story_id, refresh_stories
@@ -106,7 +106,7 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
                         "fetched_at": item.fetched_at,
                         "encoding": item.encoding,
                         "content_type": item.content_type,
-                        "body_zlib": zlib.compress(item.raw_html, 6),
+                        "body_zlib": item.raw_html_zlib or zlib.compress(item.raw_html, RAW_HTML_ZLIB_LEVEL),
                     }
                 )
             if item.minhash is not None:
