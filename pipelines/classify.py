@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, DeferredLock
 from twisted.internet.threads import deferToThread
 
@@ -97,13 +98,13 @@ class ClassifyPipeline:
     def classifier(self) -> Classifier:
         return process_classifier(self.taxonomy_path, self.model_path)
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         if not isinstance(item, ArticleItem):
             return item
         if item.relevant is not None:  # classified by the extraction worker
             return self._decide(item)
         deferred: Deferred[ArticleItem] = self.in_order.run(deferToThread, self._classify, item)
-        return deferred.addCallback(self._decide)
+        return self._decide(await maybe_deferred_to_future(deferred))
 
     def _classify(self, item: ArticleItem) -> ArticleItem:
         return apply_classification(classify_text(self.taxonomy_path, self.model_path, item.text, item.title), item)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import inspect
 import json
 from datetime import UTC
 from pathlib import Path
@@ -8,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
-from twisted.internet.defer import Deferred
 
 from crawler.items import ArticleItem
 from newsmon.commands.classify import command
@@ -80,7 +80,7 @@ def _pipeline(**settings) -> tuple[ClassifyPipeline, object]:
 def test_pipeline_fills_the_item_off_the_reactor_thread():
     pipeline, _ = _pipeline()
     item = _article(WELFARE, "红基会助学凉山")
-    assert isinstance(pipeline.process_item(item), Deferred)
+    assert inspect.iscoroutinefunction(pipeline.process_item)  # awaited by Scrapy, work in a thread
     pipeline._decide(pipeline._classify(item))
     assert item.primary_category == "children_education"
     assert item.categories[0].name == "children_education" and item.relevant
