@@ -10,7 +10,6 @@ arriving right behind its original still finds it.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -30,71 +29,78 @@ def signed_band_keys(signature: Signature, bands: int, rows: int) -> list[int]:
 
 
 class DatabaseStore:
-    def __init__(self, bands: int, rows: int, lookup: BandLookup, recent: int = 5000) -> None:
+    def __init__(self, bands: int, rows: int, lookup: BandLookup, recent: int = 2000) -> None:
         self.bands, self.rows = bands, rows
         self._lookup = lookup
-        self._recent_size = recent
-        # article key → (story id, signature, band keys), oldest first
-        self._recent: OrderedDict[int, tuple[int, Signature, list[int]]] = OrderedDict()
-        self._recent_by_band: dict[int, set[int]] = {}
+        # the copies not written yet, in a ring: band keys as one array (a Python set per
+        # band and article would cost ~12 KB an article), signatures and stories beside it
+        self._recent_keys = np.zeros((recent, bands), dtype=np.int64)
+        self._recent: list[tuple[int, int, Signature] | None] = [None] * recent
+        self._slot_of: dict[int, int] = {}
+        self._next = 0
+        self._filled = 0
         # what the last query read from the database, for the candidates() that follows it
         self._fetched: dict[int, tuple[int, Signature]] = {}
         self._lock = threading.Lock()
 
     def __len__(self) -> int:
-        return len(self._recent)
+        return len(self._slot_of)
 
     def __contains__(self, article_id: int) -> bool:
-        return article_id in self._recent
+        return article_id in self._slot_of
 
     def add_many(self, article_ids: Sequence[int], story_ids: Sequence[int],
                  signatures: Sequence[Signature]) -> int:
         added = 0
         for article_id, story_id, signature in zip(article_ids, story_ids, signatures, strict=True):
-            if article_id in self._recent:
+            if article_id in self._slot_of:
                 continue
-            keys = signed_band_keys(signature, self.bands, self.rows)
-            self._recent[article_id] = (story_id, signature, keys)
-            for key in keys:
-                self._recent_by_band.setdefault(key, set()).add(article_id)
+            slot = self._next
+            evicted = self._recent[slot]
+            if evicted is not None:
+                del self._slot_of[evicted[0]]
+            self._recent[slot] = (article_id, story_id, signature)
+            self._recent_keys[slot] = signed_band_keys(signature, self.bands, self.rows)
+            self._slot_of[article_id] = slot
+            self._next = (slot + 1) % len(self._recent)
+            self._filled = max(self._filled, slot + 1)
             added += 1
-        while len(self._recent) > self._recent_size:
-            old_id, (_, _, old_keys) = self._recent.popitem(last=False)
-            for key in old_keys:
-                holders = self._recent_by_band.get(key)
-                if holders is not None:
-                    holders.discard(old_id)
-                    if not holders:
-                        del self._recent_by_band[key]
         return added
 
     def query(self, signature: Signature) -> list[int]:
         keys = signed_band_keys(signature, self.bands, self.rows)
         found: dict[int, None] = {}
-        for key in keys:
-            for article_id in self._recent_by_band.get(key, ()):
-                found[article_id] = None
+        if self._filled:
+            hits = np.isin(self._recent_keys[: self._filled], keys).any(axis=1)
+            for slot in np.flatnonzero(hits):
+                entry = self._recent[int(slot)]
+                if entry is not None:
+                    found[entry[0]] = None
         self._fetched = {}
         for article_id, story_id, data in self._lookup(keys):
             self._fetched[article_id] = (story_id, Signature.from_bytes(data))
             found[article_id] = None
         return list(found)
 
+    def _recent_entry(self, article_id: int) -> tuple[int, int, Signature] | None:
+        slot = self._slot_of.get(article_id)
+        return None if slot is None else self._recent[slot]
+
     def candidates(self, article_ids: Sequence[int]) -> list[Candidate]:
         found = []
         for article_id in article_ids:
-            recent = self._recent.get(article_id)
+            recent = self._recent_entry(article_id)
             if recent is not None:
-                found.append(Candidate(article_id, recent[0], recent[1]))
+                found.append(Candidate(article_id, recent[1], recent[2]))
             elif article_id in self._fetched:
                 story_id, signature = self._fetched[article_id]
                 found.append(Candidate(article_id, story_id, signature))
         return found
 
     def story_of(self, article_id: int) -> int | None:
-        recent = self._recent.get(article_id)
+        recent = self._recent_entry(article_id)
         if recent is not None:
-            return recent[0]
+            return recent[1]
         fetched = self._fetched.get(article_id)
         return fetched[0] if fetched is not None else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,9 @@ logger = logging.getLogger(__name__)
 DIGEST_CATCH_UP = timedelta(hours=12)
 
 
-def run_housekeeping(db: Database, raw_retention_days: float, dedup_window_days: float = 30.0) -> None:
+def run_housekeeping(db: Database, raw_retention_days: float, dedup_window_days: float | None = None) -> None:
+    if dedup_window_days is None:
+        dedup_window_days = float(os.environ.get("NEWSMON_DEDUP_WINDOW_DAYS", "30"))
     now = datetime.now(UTC)
     cutoff = now - timedelta(days=raw_retention_days)
     pages = prune_raw_pages(db, cutoff)

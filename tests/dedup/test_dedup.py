@@ -285,3 +285,19 @@ def test_bounded_recent_memory_still_drops_a_copy_it_forgot(sqlite_url: str, sha
     asyncio.run(run())
     assert len(pipeline.seen_urls) == 2 and len(pipeline.by_hash) == 2
     assert crawler.stats.get_value("newsmon/dropped/duplicate_text") == 1
+
+
+def test_unwritten_copies_are_held_in_a_bounded_ring() -> None:
+    from dedup.database_store import DatabaseStore
+    from dedup.index import lsh_bands
+
+    params = DedupParams()
+    bands, rows = lsh_bands(params.lsh_threshold, params.num_perm)
+    store = DatabaseStore(bands, rows, lookup=lambda keys: [], recent=3)
+    texts = [FLOOD_A, FLOOD_B, *(seed_text(n)[:1500] for n in ("001", "002", "004"))]
+    signatures = [compute_signature(matching_text(t), params) for t in texts]
+    store.add_many(list(range(5)), [100 + i for i in range(5)], signatures)
+    assert len(store) == 3 and 0 not in store and 4 in store
+    assert store.query(signatures[0]) == []  # forgotten: only the database would know it now
+    assert store.query(signatures[4]) == [4]
+    assert store.story_of(4) == 104
