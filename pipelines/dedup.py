@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 
 def index_key(canonical_url: str) -> int:
     """The index key of a copy not stored yet: far above any article id, so it never
-    collides with the article ids the index is rebuilt with."""
+    collides with the stored articles the band table returns."""
     return 2**62 + int.from_bytes(hashlib.blake2b(canonical_url.encode(), digest_size=7).digest())
 
 
@@ -95,7 +95,8 @@ class DedupPipeline:
             rows = [{"band_key": key, "article_id": article_id, "created_at": created}
                     for article_id, signature, created in batch for key in index.band_keys(signature)]
             add_band_rows(db, rows)
-            added += len(batch)
+            # texts too short for the index have no bands: the exact hash is theirs
+            added += len({row["article_id"] for row in rows})
         return added
 
     def _drop(self, reason: str, item: ArticleItem) -> None:
