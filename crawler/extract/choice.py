@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -69,7 +70,9 @@ class Bigrams:
         return Bigrams(self.keys[kept], counts[kept])
 
 
+@lru_cache(maxsize=8)
 def bigrams(text: str) -> Bigrams:
+    """Cached: the agreement check and the choice compare the same few texts of one page."""
     return Bigrams.of(text)
 
 
