@@ -65,8 +65,6 @@ class ArticleItem:
     text_normalized: str = ""
     content_hash: str = ""
     minhash: bytes | None = None
-    # filled by the dedup stage: the signature's LSH band keys, stored as the index's rows
-    lsh_bands: list[int] = field(default_factory=list)
     # filled by the dedup stage
     story_id: int | None = None
     new_story: bool = False  # the dedup stage opened a new story for this article

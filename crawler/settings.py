@@ -81,8 +81,6 @@ NEWSMON_MIN_TEXT_LENGTH = 50
 # the per-crawl memories (URLs and texts just passed, stored-URL answers) keep this many
 # latest entries, so memory stays flat on a long crawl; the database answers for older ones
 NEWSMON_RECENT_CACHE_SIZE = int(os.environ.get("NEWSMON_RECENT_CACHE_SIZE", "5000"))
-# how far back a reprint is matched against (the band table keeps this much)
-NEWSMON_DEDUP_WINDOW_DAYS = float(os.environ.get("NEWSMON_DEDUP_WINDOW_DAYS", "30"))
 # pending requests in disk queues (a temporary JOBDIR when the crawl has none)
 NEWSMON_QUEUE_ON_DISK = True
 NEWSMON_TAXONOMY = os.environ.get("NEWSMON_TAXONOMY", "")  # empty: config/taxonomy.yaml

@@ -11,7 +11,6 @@ from typing import Protocol
 
 from datasketch import MinHashLSH
 
-from dedup.database_store import BandLookup, DatabaseStore, signed_band_keys
 from dedup.decide import Candidate, Match, decide
 from dedup.memory_store import MemoryStore
 from dedup.params import DedupConfigError, DedupParams
@@ -64,17 +63,11 @@ class NearDuplicateIndex:
         redis_url: str | None = None,
         prefix: str = DEFAULT_PREFIX,
         expected_size: int = 0,
-        band_lookup: BandLookup | None = None,
     ) -> None:
-        """In Redis (`redis_url`), in the database (`band_lookup`, the band-table query;
-        see `dedup.database_store`), else in this process's memory."""
         self.params = params or DedupParams()
-        self.backend = "redis" if redis_url else "database" if band_lookup else "memory"
+        self.backend = "redis" if redis_url else "memory"
         self._store: _Store
-        if band_lookup is not None and not redis_url:
-            bands, rows = lsh_bands(self.params.lsh_threshold, self.params.num_perm)
-            self._store = DatabaseStore(bands, rows, band_lookup)
-        elif redis_url:
+        if redis_url:
             from dedup.redis_store import RedisStore
 
             bands, rows = lsh_bands(self.params.lsh_threshold, self.params.num_perm)
@@ -95,15 +88,6 @@ class NearDuplicateIndex:
 
     def __contains__(self, article_id: int) -> bool:
         return article_id in self._store
-
-    def band_keys(self, signature: Signature | bytes) -> list[int]:
-        """The signature's LSH band keys (signed 64-bit), as the database band table keeps
-        them; empty for texts below `min_length`, which only the exact hash matches."""
-        sig = _as_signature(signature, self.params)
-        if sig.length < self.params.min_length:
-            return []
-        bands, rows = lsh_bands(self.params.lsh_threshold, self.params.num_perm)
-        return signed_band_keys(sig, bands, rows)
 
     def insert(self, article_id: int, signature: Signature | bytes, story_id: int) -> None:
         """Index an article; texts below `min_length` are left to the exact hash."""

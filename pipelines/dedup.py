@@ -3,8 +3,8 @@
 Nothing that is news to the reader is lost: a page seen twice in a crawl, or the same
 text again from the same source, is dropped (counted); a copy from another source is a
 reprint, stored and joined to its story; anything else opens a new story. The MinHash
-LSH index is the database's band table over the window (default 30 days), written by
-the store stage with each article, or shared in Redis when NEWSMON_REDIS_URL is set.
+LSH index is rebuilt at spider start from the signatures stored in the window (default
+30 days), or shared in Redis when NEWSMON_REDIS_URL is set.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import hashlib
 import logging
 import time
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 from cachetools import LRUCache
@@ -27,15 +26,20 @@ from crawler.items import ArticleItem
 from crawler.resources import crawl_database
 from dedup import DedupParams, NearDuplicateIndex
 from storage.articles import HashMatch, find_by_content_hash
-from storage.near_duplicates import add_band_rows, band_candidates, signatures_without_bands
-from storage.stories import new_story_id
+from storage.stories import new_story_id, signature_rows
 
 logger = logging.getLogger(__name__)
 
 
+# The in-memory index of this process, per database: the next crawl in the process (the
+# sites spider after the feeds spider) keeps it instead of reading every signature of the
+# window again; the copies the first crawl added are in it already.
+_PROCESS_INDEXES: dict[tuple[str, DedupParams, float], NearDuplicateIndex] = {}
+
+
 def index_key(canonical_url: str) -> int:
     """The index key of a copy not stored yet: far above any article id, so it never
-    collides with the stored articles the band table returns."""
+    collides with the article ids the index is rebuilt with."""
     return 2**62 + int.from_bytes(hashlib.blake2b(canonical_url.encode(), digest_size=7).digest())
 
 
@@ -77,27 +81,20 @@ class DedupPipeline:
         if self.redis_url:
             index = NearDuplicateIndex(self.params, redis_url=self.redis_url)
         else:
-            db = crawl_database(self.crawler)
-            since = datetime.now(UTC) - timedelta(days=self.window_days)
-            index = NearDuplicateIndex(self.params, band_lookup=partial(band_candidates, db, since=since))
-            backfilled = self._backfill_bands(index, db, since)
-            self.crawler.stats.set_value("newsmon/dedup/bands_backfilled", backfilled)
-        self.crawler.stats.set_value("newsmon/dedup/index_backend", index.backend)
+            database_url = str(self.crawler.settings.get("NEWSMON_DATABASE_URL"))
+            key = (database_url, self.params, self.window_days)
+            cached = _PROCESS_INDEXES.get(key)
+            if cached is not None:
+                index = cached
+                self.crawler.stats.set_value("newsmon/dedup/index_reused", 1)
+            else:
+                index = NearDuplicateIndex(self.params)
+                since = datetime.now(UTC) - timedelta(days=self.window_days)
+                index.rebuild(signature_rows(crawl_database(self.crawler), since))
+                _PROCESS_INDEXES[key] = index
+        self.crawler.stats.set_value("newsmon/dedup/index_size", len(index))
         self.crawler.stats.set_value("newsmon/dedup/index_load_seconds", round(time.monotonic() - started, 3))
         return index
-
-    @staticmethod
-    def _backfill_bands(index: NearDuplicateIndex, db: Any, since: datetime) -> int:
-        """Band rows for the window's signatures that have none (stored before the band
-        table existed): once, then every start finds nothing to do."""
-        added = 0
-        for batch in signatures_without_bands(db, since):
-            rows = [{"band_key": key, "article_id": article_id, "created_at": created}
-                    for article_id, signature, created in batch for key in index.band_keys(signature)]
-            add_band_rows(db, rows)
-            # texts too short for the index have no bands: the exact hash is theirs
-            added += len({row["article_id"] for row in rows})
-        return added
 
     def _drop(self, reason: str, item: ArticleItem) -> None:
         self.crawler.stats.inc_value(f"newsmon/dropped/{reason}")
@@ -147,7 +144,6 @@ class DedupPipeline:
         copies stored at the same moment still end in one story."""
         if self.index is None or item.minhash is None:
             return new_story_id(), True
-        item.lsh_bands = self.index.band_keys(item.minhash)
         with self.index.lock():
             found = self.index.match(item.minhash)
             story_id = found.story_id if found is not None else new_story_id()

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from crawler.items import RAW_HTML_ZLIB_LEVEL, ArticleItem
 from storage.db import Database
-from storage.models import Article, ArticleCategory, DedupBand, MinHashSignature, RawPage, Story
+from storage.models import Article, ArticleCategory, MinHashSignature, RawPage, Story
 from storage.stories import new_story_id, refresh_stories
 
 
@@ -27,10 +27,6 @@ class StoreResult:
 def _insert(session: Session, model: Any) -> Any:
     dialect = session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-
-
-def insert_ignoring_duplicates(session: Session, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-    session.execute(_insert(session, model).on_conflict_do_nothing(), list(rows))
 
 
 def _article_row(item: ArticleItem, now: datetime) -> dict[str, Any]:
@@ -83,7 +79,7 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
         )
         rows = session.execute(stmt, [_article_row(i, now) for i in unique.values()]).all()
         inserted = {url: article_id for article_id, url in rows}
-        category_rows, raw_rows, signature_rows, band_rows = [], [], [], []
+        category_rows, raw_rows, signature_rows = [], [], []
         story_rows: dict[int, dict[str, Any]] = {}
         for url, article_id in inserted.items():
             item = unique[url]
@@ -118,8 +114,6 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
                     {"article_id": article_id, "story_id": item.story_id,
                      "signature": item.minhash, "created_at": now}
                 )
-                band_rows += [{"band_key": key, "article_id": article_id, "created_at": now}
-                              for key in dict.fromkeys(item.lsh_bands)]
         if category_rows:
             session.execute(_insert(session, ArticleCategory).on_conflict_do_nothing(), category_rows)
         if raw_rows:
@@ -129,8 +123,6 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
             )
         if signature_rows:
             session.execute(_insert(session, MinHashSignature).on_conflict_do_nothing(), signature_rows)
-        if band_rows:
-            insert_ignoring_duplicates(session, DedupBand, band_rows)
         if story_rows:
             session.execute(
                 _insert(session, Story).on_conflict_do_nothing(index_elements=["id"]),

@@ -135,24 +135,6 @@ class MinHashSignature(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class DedupBand(Base):
-    """The near-duplicate index's LSH band table: one row per (band key, article).
-
-    Kept in the database rather than in the crawler's memory, so a crawl's memory does
-    not grow with the articles of the dedup window and no process rebuilds it at start.
-    """
-
-    __tablename__ = "dedup_bands"
-    # SQLite: the primary key is the table (one B-tree per insert instead of two)
-    __table_args__ = ({"sqlite_with_rowid": False},)
-
-    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    article_id: Mapped[int] = mapped_column(
-        IdType, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
 class RawPage(Base):
     """The fetched HTML (zlib-compressed), kept so articles can be re-extracted."""
 

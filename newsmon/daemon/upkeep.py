@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-import os
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from storage.db import Database
-from storage.near_duplicates import prune_bands
 from storage.schedule import digest_started_since, optimise_database, prune_raw_pages
 from storage.stories import prune_empty_stories
 
@@ -18,18 +16,13 @@ logger = logging.getLogger(__name__)
 DIGEST_CATCH_UP = timedelta(hours=12)
 
 
-def run_housekeeping(db: Database, raw_retention_days: float, dedup_window_days: float | None = None) -> None:
-    if dedup_window_days is None:
-        dedup_window_days = float(os.environ.get("NEWSMON_DEDUP_WINDOW_DAYS", "30"))
-    now = datetime.now(UTC)
-    cutoff = now - timedelta(days=raw_retention_days)
+def run_housekeeping(db: Database, raw_retention_days: float) -> None:
+    cutoff = datetime.now(UTC) - timedelta(days=raw_retention_days)
     pages = prune_raw_pages(db, cutoff)
     stories = prune_empty_stories(db)
-    bands = prune_bands(db, now - timedelta(days=dedup_window_days))
     optimise_database(db)
-    logger.info("housekeeping: pruned %d raw page(s) older than %s, %d empty stor(ies), %d band "
-                "row(s) past the dedup window; database optimised", pages, cutoff.date().isoformat(),
-                stories, bands)
+    logger.info("housekeeping: pruned %d raw page(s) older than %s, %d empty stor(ies); "
+                "database optimised", pages, cutoff.date().isoformat(), stories)
 
 
 def digest_is_overdue(db: Database, at: time, tz: ZoneInfo, now: datetime | None = None) -> bool:

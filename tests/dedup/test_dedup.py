@@ -155,149 +155,46 @@ def test_redis_index_is_shared_between_processes() -> None:
         writer.clear()
 
 
-# --- the dedup stage in a crawl: bounded memories, the index in the database ------------
+# --- the per-crawl memories are bounded; the database answers for what they forgot -----
 
-@pytest.fixture
-def inline_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No reactor in these tests: the dedup stage's thread hops run inline."""
+def test_bounded_recent_memory_still_drops_a_copy_it_forgot(sqlite_url: str, shared_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from scrapy.exceptions import DropItem
+    from scrapy.utils.test import get_crawler
     from twisted.internet import defer
 
     import pipelines.dedup
 
+    # no reactor here: the thread hops run inline
     monkeypatch.setattr(pipelines.dedup.threads, "deferToThread",
                         lambda f, *args, **kwargs: defer.maybeDeferred(f, *args, **kwargs))
 
-
-def _dedup_stage(db_url: str, **settings: object) -> tuple[object, object]:
-    from scrapy.utils.test import get_crawler
-
-    from pipelines.dedup import DedupPipeline
-
-    crawler = get_crawler(settings_dict={"NEWSMON_DATABASE_URL": db_url, **settings})
-    return DedupPipeline.from_crawler(crawler), crawler
-
-
-def _article(text: str, url: str, source: str = "s") -> object:
     from crawler.items import ArticleItem
-    from pipelines.normalize import normalize_article
-
-    return normalize_article(ArticleItem(source_id=source, url=url, canonical_url=url, title=url,
-                                         fetched_at=datetime.now(UTC), text=text))
-
-
-def _store(crawler: object, *items: object) -> None:
     from crawler.resources import crawl_database
+    from pipelines.normalize import normalize_article
     from storage.articles import store_articles
 
-    store_articles(crawl_database(crawler), list(items))
+    crawler = get_crawler(settings_dict={"NEWSMON_DATABASE_URL": sqlite_url, "NEWSMON_RECENT_CACHE_SIZE": 2})
+    pipeline = pipelines.dedup.DedupPipeline.from_crawler(crawler)
+    seeds = sorted((shared_dir / "seeds").glob("*.txt"))[:4]
 
-
-REPRINT_A = FLOOD_A + "（来源：公益时报）责任编辑：王五"
-
-
-@pytest.mark.usefixtures("inline_threads")
-def test_reprint_joins_the_story_an_earlier_crawl_stored(db_url: str) -> None:
-    import asyncio
-
-    first, first_crawler = _dedup_stage(db_url)
-    second, second_crawler = _dedup_stage(db_url)
-
-    async def run() -> tuple[object, object]:
-        await first.open_spider()
-        original = await first.process_item(_article(FLOOD_A, "http://a.example/1.html", "a"))
-        _store(first_crawler, original)
-        await second.open_spider()  # the next crawl: nothing of the first is in its memory
-        reprint = await second.process_item(_article(REPRINT_A, "http://b.example/9.html", "b"))
-        other = await second.process_item(_article(FLOOD_B, "http://b.example/10.html", "b"))
-        return original, reprint, other
-
-    original, reprint, other = asyncio.run(run())
-    assert second.index.backend == "database"
-    assert len(original.lsh_bands) > 10  # written with the article, as the index's rows
-    assert reprint.story_id == original.story_id and not reprint.new_story
-    assert other.story_id != original.story_id and other.new_story
-    assert len(second.index) == 2  # only this crawl's own copies are held in memory
-    assert second_crawler.stats.get_value("newsmon/dedup/reprint_near") == 1
-
-
-@pytest.mark.usefixtures("inline_threads")
-def test_a_reprint_right_behind_its_unwritten_original_joins_it(sqlite_url: str) -> None:
-    import asyncio
-
-    stage, _ = _dedup_stage(sqlite_url)
-
-    async def run() -> tuple[object, object]:
-        await stage.open_spider()
-        original = await stage.process_item(_article(FLOOD_A, "http://a.example/1.html", "a"))
-        # the store stage has not written it yet (write-behind)
-        reprint = await stage.process_item(_article(REPRINT_A, "http://b.example/9.html", "b"))
-        return original, reprint
-
-    original, reprint = asyncio.run(run())
-    assert reprint.story_id == original.story_id
-
-
-@pytest.mark.usefixtures("inline_threads")
-def test_signatures_stored_without_band_rows_are_indexed_at_the_next_start(sqlite_url: str) -> None:
-    import asyncio
-
-    first, first_crawler = _dedup_stage(sqlite_url)
-    later, later_crawler = _dedup_stage(sqlite_url)
-    again, again_crawler = _dedup_stage(sqlite_url)
-
-    async def run() -> tuple[object, object]:
-        await first.open_spider()
-        original = await first.process_item(_article(FLOOD_A, "http://a.example/1.html", "a"))
-        original.lsh_bands = []  # as stored before the band table existed
-        _store(first_crawler, original)
-        await later.open_spider()
-        reprint = await later.process_item(_article(REPRINT_A, "http://b.example/9.html", "b"))
-        await again.open_spider()
-        return original, reprint
-
-    original, reprint = asyncio.run(run())
-    assert later_crawler.stats.get_value("newsmon/dedup/bands_backfilled") == 1
-    assert reprint.story_id == original.story_id
-    assert again_crawler.stats.get_value("newsmon/dedup/bands_backfilled") == 0
-
-
-# --- the per-crawl memories are bounded; the database answers for what they forgot -----
-
-@pytest.mark.usefixtures("inline_threads")
-def test_bounded_recent_memory_still_drops_a_copy_it_forgot(sqlite_url: str, shared_dir: Path) -> None:
-    import asyncio
-
-    from scrapy.exceptions import DropItem
-
-    pipeline, crawler = _dedup_stage(sqlite_url, NEWSMON_RECENT_CACHE_SIZE=2)
-    seeds = [p.read_text(encoding="utf-8")[:2000] for p in sorted((shared_dir / "seeds").glob("*.txt"))[:4]]
+    def item(n: int, url: str) -> ArticleItem:
+        return normalize_article(ArticleItem(source_id="s", url=url, canonical_url=url, title=f"t{n}",
+                                             fetched_at=datetime.now(UTC),
+                                             text=seeds[n].read_text(encoding="utf-8")[:2000]))
 
     async def run() -> None:
         await pipeline.open_spider()
-        first = await pipeline.process_item(_article(seeds[0], "http://s.example/0.html"))
-        _store(crawler, first)  # the store stage wrote it
+        first = await pipeline.process_item(item(0, "http://s.example/0.html"))
+        store_articles(crawl_database(crawler), [first])  # the store stage wrote it
         for n in (1, 2, 3):  # push it out of the two-entry memory
-            await pipeline.process_item(_article(seeds[n], f"http://s.example/{n}.html"))
+            await pipeline.process_item(item(n, f"http://s.example/{n}.html"))
         assert "http://s.example/0.html" not in pipeline.seen_urls
         with pytest.raises(DropItem, match="duplicate_text"):
-            await pipeline.process_item(_article(seeds[0], "http://s.example/0-copy.html"))
+            await pipeline.process_item(item(0, "http://s.example/0-copy.html"))
 
     asyncio.run(run())
     assert len(pipeline.seen_urls) == 2 and len(pipeline.by_hash) == 2
     assert crawler.stats.get_value("newsmon/dropped/duplicate_text") == 1
-
-
-def test_unwritten_copies_are_held_in_a_bounded_ring() -> None:
-    from dedup.database_store import DatabaseStore
-    from dedup.index import lsh_bands
-
-    params = DedupParams()
-    bands, rows = lsh_bands(params.lsh_threshold, params.num_perm)
-    store = DatabaseStore(bands, rows, lookup=lambda keys: [], recent=3)
-    texts = [FLOOD_A, FLOOD_B, *(seed_text(n)[:1500] for n in ("001", "002", "004"))]
-    signatures = [compute_signature(matching_text(t), params) for t in texts]
-    store.add_many(list(range(5)), [100 + i for i in range(5)], signatures)
-    assert len(store) == 3 and 0 not in store and 4 in store
-    assert store.query(signatures[0]) == []  # forgotten: only the database would know it now
-    assert store.query(signatures[4]) == [4]
-    assert store.story_of(4) == 104
