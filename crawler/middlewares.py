@@ -51,8 +51,6 @@ class StoredArticleFilter:
         url = canonical_url(request.url)
         stored = self.checked.get(url)
         if stored is None:
-            from scrapy.utils.defer import maybe_deferred_to_future
-
             stored = await maybe_deferred_to_future(self._lookup(url))
         if stored:
             self.crawler.stats.inc_value("newsmon/skipped/already_stored")

@@ -20,7 +20,7 @@ from lxml import etree
 from crawler.extract import author, metadata
 from crawler.extract.choice import Candidates, candidates_agree, choose_text
 from crawler.extract.cleanup import apply_rules
-from crawler.extract.density import best_node, page_text, parse, render_text, title_scope
+from crawler.extract.density import best_node, measure, page_text, parse, render_text, title_scope
 from crawler.extract.encoding import decode_html
 from crawler.extract.text import (
     detect_script,
@@ -81,10 +81,12 @@ def _candidates(root: etree._Element | None, primary: str, title: str | None) ->
     """trafilatura's text plus the density picks of the page and of the title's container."""
     if root is None:
         return Candidates(primary, "")
-    dense_raw = render_text(best_node(root))
+    # one pass over the page's text lengths serves both density picks and their rendering
+    lengths = measure(root.getroottree().getroot())
+    dense_raw = render_text(best_node(root, lengths), lengths)
     dense = clean_text(dense_raw)
     scope = title_scope(root, title)
-    scoped_raw = render_text(best_node(scope)) if scope is not None else ""
+    scoped_raw = render_text(best_node(scope, lengths), lengths) if scope is not None else ""
     # the title's container usually holds the page-wide pick: clean it once
     scoped = dense if scoped_raw == dense_raw else clean_text(scoped_raw)
     link_text = " ".join(a.text_content() for a in root.iter("a"))

@@ -132,8 +132,9 @@ def _is_paragraph(block: etree._Element, tag: str) -> bool:
     return tag == "div" and not any(_tag(child) in BLOCK for child in block)
 
 
-def best_node(root: html.HtmlElement) -> list[etree._Element]:
-    """The article container plus siblings that continue it (readability's rule)."""
+def best_node(root: html.HtmlElement, lengths: Lengths | None = None) -> list[etree._Element]:
+    """The article container plus siblings that continue it (readability's rule).
+    `lengths`: `measure` of the whole document, when the caller has it already."""
     scores: dict[etree._Element, float] = defaultdict(float)
     for block in root.iter():
         tag = _tag(block)
@@ -153,8 +154,9 @@ def best_node(root: html.HtmlElement) -> list[etree._Element]:
             scores[parent] += unit / 2
     if not scores:
         return []
-    # the whole document: a paragraph's score also flows to containers above `root`
-    lengths = measure(root.getroottree().getroot())
+    if lengths is None:
+        # the whole document: a paragraph's score also flows to containers above `root`
+        lengths = measure(root.getroottree().getroot())
     adjusted = {}
     for el, score in scores.items():
         total, linked = lengths[el]
@@ -198,11 +200,12 @@ def _render(el: etree._Element, out: list[str], lengths: Lengths) -> None:
         out.append("\n")
 
 
-def render_text(elements: list[etree._Element]) -> str:
-    """Plain text of `elements`, one line per block, link-list blocks left out."""
+def render_text(elements: list[etree._Element], lengths: Lengths | None = None) -> str:
+    """Plain text of `elements`, one line per block, link-list blocks left out.
+    `lengths`: `measure` of a tree holding them, when the caller has it already."""
     out: list[str] = []
     for el in elements:
-        _render(el, out, measure(el))
+        _render(el, out, lengths if lengths is not None else measure(el))
     lines = (_SPACE.sub(" ", line).strip() for line in "".join(out).split("\n"))
     return "\n".join(line for line in lines if line)
 
