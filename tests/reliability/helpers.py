@@ -89,3 +89,14 @@ def stored_count(db_url: str) -> int:
     db = Database(db_url)
     with db.session() as session:
         return int(session.scalar(select(func.count(Article.id))) or 0)
+
+
+def write_feed_site(root: Path, articles: int, key: str) -> None:
+    """A site of `articles` pages /a/N.html (text unique to `key` and N) and an RSS feed
+    /rss.xml listing them all."""
+    (root / "a").mkdir(parents=True)
+    for n in range(articles):
+        (root / "a" / f"{n}.html").write_bytes(article_html(f"{key}-{n}"))
+    items = "".join(f"<item><title>t{n}</title><link>/a/{n}.html</link></item>" for n in range(articles))
+    (root / "rss.xml").write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+                                  f"<title>x</title>{items}</channel></rss>", encoding="utf-8")

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from newsmon.demo.server import LocalSite
 from storage.db import Database
 from storage.models import Article
-from tests.reliability.helpers import FAST, REPO_ROOT, article_html, stored_count, write_sources
+from tests.reliability.helpers import FAST, REPO_ROOT, stored_count, write_feed_site, write_sources
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,7 @@ def _crawl_args(db_url: str, sources: Path, jobdir: Path) -> list[str]:
 
 def test_crawler_sigkill_mid_crawl_resumes_with_jobdir(tmp_path: Path) -> None:
     root = tmp_path / "site"
-    (root / "a").mkdir(parents=True)
-    for n in range(ARTICLES):
-        (root / "a" / f"{n}.html").write_bytes(article_html(f"resume-{n}"))
-    items = "".join(f"<item><title>t{n}</title><link>/a/{n}.html</link></item>" for n in range(ARTICLES))
-    (root / "rss.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}'
-                                  "</channel></rss>", encoding="utf-8")
+    write_feed_site(root, ARTICLES, "resume")
     db_url = f"sqlite:///{tmp_path / 'db.sqlite'}"
     jobdir = tmp_path / "job"
     env = {**os.environ, "NEWSMON_ALLOW_PRIVATE_ADDRESSES": "1"}

@@ -30,9 +30,9 @@ from storage.db import Database
 from tests.reliability.helpers import (
     FAST,
     REPO_ROOT,
-    article_html,
     run_crawl,
     stored_count,
+    write_feed_site,
     write_sources,
 )
 from tests.services import POSTGRES_ADMIN_URL, fresh_postgres_database
@@ -42,12 +42,7 @@ ARTICLES = 30
 
 def _site(tmp_path: Path, delay: float) -> LocalSite:
     root = tmp_path / "site"
-    (root / "a").mkdir(parents=True)
-    for n in range(ARTICLES):
-        (root / "a" / f"{n}.html").write_bytes(article_html(f"outage-{n}"))
-    items = "".join(f"<item><title>t{n}</title><link>/a/{n}.html</link></item>" for n in range(ARTICLES))
-    (root / "rss.xml").write_text(f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-                                  f"<title>x</title>{items}</channel></rss>", encoding="utf-8")
+    write_feed_site(root, ARTICLES, "outage")
     return LocalSite(root, delays={r"^/a/": delay})
 
 
