@@ -9,6 +9,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 # An honest User-Agent that names the project and where to read about it.
 USER_AGENT = "newsmon/0.1 (+https://github.com/newsmon/newsmon; public-welfare news monitor)"
 ROBOTSTXT_OBEY = True
+# seen requests in 8 bytes each instead of ~85: the one set that grows with every page
+DUPEFILTER_CLASS = "crawler.dupefilter.CompactDupeFilter"
 
 # Politeness: AutoThrottle adapts the delay to each server's latency; per-domain caps hold
 # even when many sources share a host.

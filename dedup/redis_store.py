@@ -65,6 +65,10 @@ class RedisStore:
             pipe.execute()
         return len(fresh)
 
+    def comparable(self, signature: Signature) -> Signature:
+        """Redis keeps whole signatures, so a query compares at full precision."""
+        return signature
+
     def query(self, signature: Signature) -> list[int]:
         pipe = self._client.pipeline(transaction=False)
         for name in self._band_names(signature):

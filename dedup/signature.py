@@ -21,6 +21,8 @@ from crawler.extract.text import normalize_for_matching
 from dedup.params import DedupParams
 
 U32 = npt.NDArray[np.uint32]
+# a stored candidate may keep only the low 16 bits of each value (`Signature.low_bits`)
+HashValues = U32 | npt.NDArray[np.uint16]
 
 _FORMAT_VERSION = 1
 # version, shingle_size, num_perm, seed, shingle_count, length (little endian)
@@ -103,7 +105,7 @@ def minhash_values(hashes: U32, num_perm: int, seed: int) -> U32:
 class Signature:
     """A text's MinHash plus the sizes verification needs (set size for containment)."""
 
-    hashvalues: U32
+    hashvalues: HashValues
     shingle_count: int
     length: int
     shingle_size: int
@@ -115,6 +117,8 @@ class Signature:
 
     def to_bytes(self) -> bytes:
         """16-byte header + 4 bytes per permutation (528 bytes at num_perm=128)."""
+        if self.hashvalues.dtype != np.uint32:
+            raise ValueError("only a full-precision signature can be stored")
         header = _HEADER.pack(
             _FORMAT_VERSION,
             self.shingle_size,
@@ -143,6 +147,19 @@ class Signature:
             )
         values = np.frombuffer(data, dtype="<u4", offset=_HEADER.size).astype(np.uint32)
         return cls(values, count, length, k, seed)
+
+    def low_bits(self) -> Signature:
+        """The same signature keeping the low 16 bits of each value (b-bit minwise
+        hashing): equality of low bits estimates Jaccard within 2**-16 of the full values."""
+        if self.hashvalues.dtype == np.uint16:
+            return self
+        return Signature(
+            self.hashvalues.astype(np.uint16),
+            self.shingle_count,
+            self.length,
+            self.shingle_size,
+            self.seed,
+        )
 
     def minhash(self) -> LeanMinHash:
         return LeanMinHash(seed=self.seed, hashvalues=self.hashvalues, scheme="affine32")

@@ -198,3 +198,37 @@ def test_bounded_recent_memory_still_drops_a_copy_it_forgot(sqlite_url: str, sha
     asyncio.run(run())
     assert len(pipeline.seen_urls) == 2 and len(pipeline.by_hash) == 2
     assert crawler.stats.get_value("newsmon/dropped/duplicate_text") == 1
+
+
+def test_index_memory_per_article_stays_small_and_answers_like_full_signatures() -> None:
+    """A long crawl's memory grows with its dedup index: keep that growth under 0.7 KB an
+    article, with the same verdicts full-precision signatures give."""
+    from dedup.decide import Candidate, decide
+
+    params = DedupParams()
+    rng = np.random.default_rng(7)
+    index = NearDuplicateIndex(params)
+    filler = 30_000
+    index.rebuild(
+        (n, n, Signature(rng.integers(0, 2**32, 128, dtype=np.uint32), 900, 1000, 5, 1).to_bytes())
+        for n in range(1, filler + 1)
+    )
+    texts = [FLOOD_A, FLOOD_B, FLOOD_A + "（责任编辑：李明）", FLOOD_B[40:], FLOOD_A[::-1]]
+    stored: dict[int, Signature] = {}
+    verdicts = []
+    for article_id, text in enumerate(texts, start=10**6):
+        signature = compute_signature(matching_text(text), params)
+        at_full_precision = decide(
+            signature,
+            [Candidate(a, a, stored[a]) for a in index.query(signature) if a in stored],
+            params,
+        )
+        found = index.match(signature)
+        assert (found and found.article_id) == (at_full_precision and at_full_precision.article_id)
+        verdicts.append(found is not None)
+        index.insert(article_id, signature, article_id)
+        stored[article_id] = signature
+    assert verdicts == [False, False, True, True, False]
+    assert index.match(fingerprint(FLOOD_A + "（本文来源：公益时报）")) is not None
+    store_bytes = index._store.nbytes  # type: ignore[attr-defined]
+    assert store_bytes / len(index) < 700

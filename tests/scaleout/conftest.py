@@ -109,6 +109,11 @@ def cluster_2000(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
     yield from make_cluster(tmp_path, shared_dir, 2000)
 
 
+@pytest.fixture
+def cluster_1000(tmp_path: Path, shared_dir: Path) -> Iterator[Cluster]:
+    yield from make_cluster(tmp_path, shared_dir, 1000)
+
+
 SLOW_PATHS = [f"/news/{100000 + n}.html" for n in (3, 4, 5, 6)]
 
 
