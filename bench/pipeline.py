@@ -265,6 +265,7 @@ def main() -> None:
         assert a_items == pages, f"plain Scrapy saw {a_items} articles, not {pages}"
         print(describe("A plain Scrapy", pages, a))
         figures["scrapy_pages_s"] = pages / a.seconds
+        figures["scrapy_cpu_ms_per_page"] = 1000 * a.cpu_seconds / pages
 
         b = bench_extraction(paths)
         print(f"{'B trafilatura, 1 core':<28} {b['extract_1core_pages_s']:7.1f} pages/s"
@@ -273,6 +274,16 @@ def main() -> None:
               f" pages/s  ({b['extract_pool_cpu_ms_per_page']:.1f} CPU ms/page; cores busy {b['cpu_allcores']}%)")
         figures.update({k: b[k] for k in ("extract_1core_pages_s", "extract_allcores_pages_s",
                                           "extract_pool_cpu_ms_per_page")})
+        # The most any crawler that fetches with Scrapy and runs trafilatura on each page
+        # can reach here: A's CPU per page plus B's, spread perfectly over every core.
+        cores = os.cpu_count() or 1
+        bound = 1000 * cores / (figures["scrapy_cpu_ms_per_page"] + b["extract_pool_cpu_ms_per_page"])
+        figures["scrapy_plus_extract_bound_pages_s"] = bound
+        figures["bound_ratio_vs_extract_allcores"] = bound / b["extract_allcores_pages_s"]
+        print(f"{'A+B bound, ' + str(cores) + ' cores':<28} {bound:7.1f} pages/s  (= {cores} x 1000 /"
+              f" ({figures['scrapy_cpu_ms_per_page']:.1f} + {b['extract_pool_cpu_ms_per_page']:.1f}) CPU ms/page;"
+              f" {figures['bound_ratio_vs_extract_allcores']:.2f} x B(all cores): the ceiling of Scrapy +"
+              " trafilatura with no other work)")
         sample = paths[:STAGES_SAMPLE]
         stages = bench_newsmon_stages(sample)
         print(f"{'B` newsmon stages, pool':<28} {stages['newsmon_stages_pages_s']:7.1f} pages/s"
@@ -318,7 +329,8 @@ def main() -> None:
                 print("\n".join("  " + line for line in profile_summary(profile)))
         print(f"C/A = {figures['ratio_vs_scrapy']:.2f}   C/B(all cores) = {figures['ratio_vs_extract_allcores']:.2f}"
               f"   CPU per page B/C = {figures['cpu_ratio_vs_extract_allcores']:.2f}"
-              f"   C/B`(newsmon stages) = {figures['ratio_vs_newsmon_stages']:.2f}")
+              f"   C/B`(newsmon stages) = {figures['ratio_vs_newsmon_stages']:.2f}"
+              f"   C/(A+B bound) = {figures['newsmon_sqlite_pages_s'] / bound:.2f}")
     finally:
         server.kill()
         server.wait()

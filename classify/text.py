@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
-from crawler.extract.text import to_simplified
+from crawler.extract.text import nfkc, to_simplified
 
 # Mirror sites that transliterate Simplified pages leave readings after characters,
 # e.g. "區(qū)域"; the reading splits the word, so drop it before matching.
@@ -19,7 +18,7 @@ def prepare(text: str) -> str:
 
     Punctuation is kept: it bounds organisation names and sentences.
     """
-    text = unicodedata.normalize("NFKC", text)
+    text = nfkc(text)
     text = _PINYIN_GLOSS.sub("", text)
     text = _SPACE.sub("", text)
     return to_simplified(text)

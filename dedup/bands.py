@@ -35,7 +35,7 @@ _LOW_MASK = np.uint64(0xFFFFFFFF)
 _PENDING = 1 << 14
 
 
-def _mix64(h: U64) -> U64:
+def mix64(h: U64) -> U64:
     h = h ^ (h >> np.uint64(33))
     h = h * np.uint64(0xFF51AFD7ED558CCD)
     h = h ^ (h >> np.uint64(33))
@@ -54,7 +54,7 @@ def band_keys(hashvalues: npt.NDArray[np.unsignedinteger[Any]], bands: int, rows
         acc = np.arange(1, bands + 1, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         acc = np.broadcast_to(acc, values.shape[:-1]).copy()
         for j in range(rows):
-            acc = _mix64(acc ^ values[..., j])
+            acc = mix64(acc ^ values[..., j])
     acc[acc == _EMPTY] = np.uint64(1)
     return acc
 

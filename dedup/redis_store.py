@@ -65,6 +65,9 @@ class RedisStore:
             pipe.execute()
         return len(fresh)
 
+    def query_candidates(self, signature: Signature) -> list[Candidate]:
+        return self.candidates(self.query(signature))
+
     def comparable(self, signature: Signature) -> Signature:
         """Redis keeps whole signatures, so a query compares at full precision."""
         return signature

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,7 +14,7 @@ from typing import Literal
 
 import yaml
 
-from crawler.extract.text import to_simplified
+from crawler.extract.text import nfkc, to_simplified
 
 logger = logging.getLogger(__name__)
 
@@ -73,30 +72,12 @@ def default_rules(path: Path = RULES_FILE) -> RuleSet:
     return load_rules(path)
 
 
-@lru_cache(maxsize=65536)
-def _nfkc_char(char: str) -> str:
-    return unicodedata.normalize("NFKC", char)
-
-
-def _nfkc(text: str) -> str:
-    """NFKC character by character (cached): what the rules need, without normalising
-    every page's text from scratch (composition of combining marks does not matter here)."""
-    changes = {c: folded for c in set(text) if (folded := _nfkc_char(c)) != c}
-    if any(char in changes for folded in changes.values() for char in folded):
-        return text.translate({ord(c): folded for c, folded in changes.items()})
-    # a page has a handful of such characters (full-width ，：（）, digits): one C-speed
-    # replace() each beats translate(), which looks every character up in a dict
-    for char, folded in changes.items():
-        text = text.replace(char, folded)
-    return text
-
-
 def _matching_form(text: str) -> list[str]:
     """Lines as the rules see them: Simplified, full-width folded, stripped."""
-    folded = _nfkc(to_simplified(text))
+    folded = nfkc(to_simplified(text))
     lines = [line.strip() for line in folded.split("\n")]
     if len(lines) != text.count("\n") + 1:  # a conversion that changed line structure
-        lines = [_nfkc(to_simplified(x)).strip() for x in text.split("\n")]
+        lines = [nfkc(to_simplified(x)).strip() for x in text.split("\n")]
     return lines
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crawler.extract.author import find_author
@@ -16,6 +16,7 @@ from crawler.extract.metadata import (
     find_publish_time,
 )
 from crawler.extract.text import (
+    nfkc,
     normalize_for_matching,
     normalize_whitespace,
     normalize_width,
@@ -26,6 +27,15 @@ from crawler.extract.text import (
 han = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
 chinese = st.text(alphabet=st.one_of(han, st.sampled_from("，。！？；：（）“”、 \n")), max_size=200)
 anything = st.text(max_size=200)
+
+
+@settings(max_examples=500)
+@given(st.text(max_size=60) | st.text(st.characters(max_codepoint=0xFFFF, exclude_categories=("Cs",)), max_size=60))
+@example("ｶﾞ：区qu\u0304域，ㄱㅏ\u1100\u1161\u11a8")
+def test_cached_nfkc_is_unicode_nfkc(text: str) -> None:
+    import unicodedata
+
+    assert nfkc(text) == unicodedata.normalize("NFKC", text)
 
 
 @settings(max_examples=200)
