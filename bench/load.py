@@ -52,7 +52,8 @@ def crawl(root: Path, pages: int, db_url: str, workdir: Path) -> dict[str, objec
             f"    start_urls: ['{server.url}/list/index.html']\n"
             "    article_patterns: ['/news/\\d+\\.html$']\n"
             "    follow_patterns: ['/list/index(_\\d+)?\\.html$']\n"
-            f"    max_depth: 2\n    max_pages: {pages + 10}\n    allow_private_addresses: true\n",
+            # the cap counts list pages too (one per 200 articles)
+            f"    max_depth: 2\n    max_pages: {pages + pages // 100 + 10}\n    allow_private_addresses: true\n",
             encoding="utf-8")
         env = dict(os.environ, NEWSMON_ALLOW_PRIVATE_ADDRESSES="1")
         command = [sys.executable, "-m", "newsmon", "--db", db_url, "--sources-file", str(sources),

@@ -68,6 +68,7 @@ EXTENSIONS = {
     "crawler.extensions.CrawlRunRecorder": 500,
     "crawler.extensions.PromptIdleCheck": 510,
     "crawler.extensions.ReactorLagMonitor": 520,
+    "crawler.memory.HeapKeeper": 530,
 }
 
 # newsmon's own settings (environment variables override the defaults)

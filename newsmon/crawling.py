@@ -14,6 +14,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from crawler.memory import limit_arenas
+
 logger = logging.getLogger(__name__)
 
 SPIDERS = ("feeds", "sites")
@@ -90,6 +92,8 @@ def run_crawl(
     then keeps its pending requests in disk queues instead of memory, so a site of 100,000
     pages does not sit in memory as requests. A given `jobdir` is kept, for resuming."""
     settings = crawl_settings(db_url, sources_file, overrides)
+    # before Scrapy starts a thread: glibc fixes its arena limit when the second arena opens
+    limit_arenas(settings.getint("NEWSMON_MALLOC_ARENA_MAX", 1))
     if jobdir is None and settings.getbool("NEWSMON_QUEUE_ON_DISK") and "SCHEDULER" not in (overrides or {}):
         with tempfile.TemporaryDirectory(prefix="newsmon-queue-") as queue_dir:
             return _run(settings, source_ids, spiders, progress, spider_kwargs, queue_dir)
