@@ -86,6 +86,10 @@ NEWSMON_MIN_TEXT_LENGTH = 50
 NEWSMON_RECENT_CACHE_SIZE = int(os.environ.get("NEWSMON_RECENT_CACHE_SIZE", "5000"))
 # pending requests in disk queues (a temporary JOBDIR when the crawl has none)
 NEWSMON_QUEUE_ON_DISK = True
+# glibc heap: one malloc arena (0: glibc's default of 8 per core) and free pages handed
+# back every 30 s (0: never), so freed page buffers do not pile up (crawler/memory.py)
+NEWSMON_MALLOC_ARENA_MAX = int(os.environ.get("NEWSMON_MALLOC_ARENA_MAX", "1"))
+NEWSMON_MALLOC_TRIM_SECONDS = float(os.environ.get("NEWSMON_MALLOC_TRIM_SECONDS", "30"))
 NEWSMON_TAXONOMY = os.environ.get("NEWSMON_TAXONOMY", "")  # empty: config/taxonomy.yaml
 NEWSMON_CLASSIFIER_MODEL = os.environ.get("NEWSMON_CLASSIFIER_MODEL", "")
 NEWSMON_IRRELEVANT = os.environ.get("NEWSMON_IRRELEVANT", "flag")  # or "drop"

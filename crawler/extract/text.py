@@ -18,7 +18,10 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+@lru_cache(maxsize=16)
 def to_simplified(text: str) -> str:
+    # cached: one page's text reaches it from cleanup, dedup normalisation and the
+    # classifier alike (pure, and a str hashes once)
     return str(_converter("t2s").convert(text))
 
 
