@@ -57,7 +57,7 @@ class FingerprintSet:
 
     def update(self, keys: Iterable[int]) -> None:
         fresh = np.unique(np.fromiter(keys, dtype=np.uint64))
-        self._merge(fresh[[k not in self for k in fresh.tolist()]] if self._merged else fresh)
+        self._merge(fresh[[k not in self for k in fresh.tolist()]] if len(self) else fresh)
 
     def _merge(self, keys: U64) -> None:
         keys = np.sort(keys)
