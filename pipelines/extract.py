@@ -156,7 +156,9 @@ class ExtractPipeline:
         article = article_from_extraction(
             result, source_id=page.source_id, url=page.url, canonical_url=page.canonical_url,
             fetched_at=page.fetched_at, kind=page.kind,
-            raw_html=page.body if self.keep_raw else None, raw_html_zlib=raw_zlib, content_type=page.content_type,
+            # the worker compressed the page: the item carries (and the spool keeps) that alone
+            raw_html=page.body if self.keep_raw and raw_zlib is None else None, raw_html_zlib=raw_zlib,
+            content_type=page.content_type,
             text_normalized=normalized, content_hash=text_hash, minhash=signature,
         )
         # what the feed said stands in for what the page did not

@@ -97,7 +97,10 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
                 {"article_id": article_id, "category": c.name, "score": c.score}
                 for c in item.categories
             ]
-            if item.raw_html is not None:
+            body_zlib = item.raw_html_zlib
+            if body_zlib is None and item.raw_html is not None:
+                body_zlib = zlib.compress(item.raw_html, RAW_HTML_ZLIB_LEVEL)
+            if body_zlib is not None:
                 raw_rows.append(
                     {
                         "canonical_url": url,
@@ -106,7 +109,7 @@ def store_articles(db: Database, items: Sequence[ArticleItem]) -> StoreResult:
                         "fetched_at": item.fetched_at,
                         "encoding": item.encoding,
                         "content_type": item.content_type,
-                        "body_zlib": item.raw_html_zlib or zlib.compress(item.raw_html, RAW_HTML_ZLIB_LEVEL),
+                        "body_zlib": body_zlib,
                     }
                 )
             if item.minhash is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zlib
 from datetime import datetime
 from pathlib import Path
 
@@ -97,6 +98,21 @@ def stored(db_url: str) -> list[dict]:
     return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
+def raw_pages(db_url: str) -> dict[str, bytes]:
+    from sqlalchemy import select
+
+    from storage.db import Database
+    from storage.models import RawPage
+
+    database = Database(db_url)
+    try:
+        with database.session() as session:
+            rows = session.execute(select(RawPage.canonical_url, RawPage.body_zlib)).all()
+    finally:
+        database.dispose()
+    return {url: zlib.decompress(body) for url, body in rows}
+
+
 def test_crawl_stores_each_article_once_and_second_run_fetches_nothing_stored(
     tmp_path: Path, shared_dir: Path, db_url: str
 ) -> None:
@@ -128,6 +144,10 @@ def test_crawl_stores_each_article_once_and_second_run_fetches_nothing_stored(
             assert phrase in "".join(record["text"].split()), (path, phrase)
             assert isinstance(record["categories"], list)
         assert "utm_source" not in json.dumps([a["canonical_url"] for a in articles])
+        # each article's page is kept, compressed once, byte for byte as served
+        kept = raw_pages(db_url)
+        for path in pages:
+            assert kept[site.url + path] == (site_root / path.lstrip("/")).read_bytes(), path
 
         first_counts = site.request_counts()
         assert first_counts.get("/html/news/9999.html") == 1  # the 404 was tried, not stored
