@@ -15,27 +15,27 @@ set in the environment wins over `NEWSMON_MALLOC_ARENA_MAX`.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
-import logging
 import os
+from functools import lru_cache
 from typing import Any
 
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-logger = logging.getLogger(__name__)
-
 _M_ARENA_MAX = -8  # mallopt parameter number, from glibc's malloc.h
 
 
+@lru_cache(maxsize=1)
 def _glibc() -> Any | None:
-    name = ctypes.util.find_library("c")
+    # the process's own symbols: CPython links libc, so no library search (find_library
+    # runs ldconfig, ~2 ms, and both run_crawl and the extension ask)
     try:
-        libc = ctypes.CDLL(name or "libc.so.6")
-        libc.mallopt, libc.malloc_trim  # noqa: B018 - both must exist (glibc)
-    except (OSError, AttributeError):
+        libc = ctypes.CDLL(None)
+    except (OSError, TypeError):  # Windows has no "own symbols" handle
         return None
+    if not (hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim")):
+        return None  # not glibc (musl, macOS)
     return libc
 
 
