@@ -57,8 +57,9 @@ class MemoryStore:
     def __contains__(self, article_id: int) -> bool:
         return self._row(article_id) is not None
 
-    def _id_of(self, row: int) -> int:
-        return int(self._ids[row // _BLOCK][row % _BLOCK, 0])
+    def _id_of(self, row: int, column: int = 0) -> int:
+        """Article id (column 0) or story id (column 1) of a row."""
+        return int(self._ids[row // _BLOCK][row % _BLOCK, column])
 
     def _row(self, article_id: int) -> int | None:
         for row in self._by_id.lookup(_id_keys([article_id])).tolist():
@@ -88,7 +89,7 @@ class MemoryStore:
     def add_many(
         self, article_ids: Sequence[int], story_ids: Sequence[int], signatures: Sequence[Signature]
     ) -> int:
-        """Index new rows in one vectorised step; ids already indexed are skipped."""
+        """Index new rows (band keys in one vectorised step); ids already indexed are skipped."""
         known = self._known(article_ids) if self._size else set()
         fresh = []
         for i, article_id in enumerate(article_ids):
@@ -120,14 +121,17 @@ class MemoryStore:
         self._size = stop
         return len(fresh)
 
+    def _colliding_rows(self, signature: Signature) -> list[int]:
+        """Rows sharing at least one LSH band with `signature`, each once."""
+        rows = self._table.lookup(band_keys(signature.hashvalues, self.bands, self.rows))
+        return [int(row) for row in distinct_sorted(rows).tolist()]
+
     def query(self, signature: Signature) -> list[int]:
-        rows = distinct_sorted(self._table.lookup(band_keys(signature.hashvalues, self.bands, self.rows)))
-        return [self._id_of(row) for row in rows.tolist()]
+        return [self._id_of(row) for row in self._colliding_rows(signature)]
 
     def query_candidates(self, signature: Signature) -> list[Candidate]:
         """`candidates(query(signature))` without mapping rows to ids and back."""
-        rows = distinct_sorted(self._table.lookup(band_keys(signature.hashvalues, self.bands, self.rows)))
-        return [self._candidate(row) for row in rows.tolist()]
+        return [self._candidate(row) for row in self._colliding_rows(signature)]
 
     def _candidate(self, row: int) -> Candidate:
         block, slot = divmod(row, _BLOCK)
@@ -142,7 +146,7 @@ class MemoryStore:
 
     def story_of(self, article_id: int) -> int | None:
         row = self._row(article_id)
-        return None if row is None else int(self._ids[row // _BLOCK][row % _BLOCK, 1])
+        return None if row is None else self._id_of(row, 1)
 
     @contextmanager
     def lock(self) -> Iterator[None]:
