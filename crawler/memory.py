@@ -65,7 +65,9 @@ class HeapKeeper:
         arenas = crawler.settings.getint("NEWSMON_MALLOC_ARENA_MAX", 1)
         # `newsmon crawl` has set the limit before any thread; `scrapy crawl` sets it here
         limit_arenas(arenas)
-        crawler.stats.set_value("newsmon/memory/arena_max", arenas)
+        # what is in force: an environment MALLOC_ARENA_MAX wins over the setting
+        from_env = os.environ.get("MALLOC_ARENA_MAX", "")
+        crawler.stats.set_value("newsmon/memory/arena_max", int(from_env) if from_env.isdigit() else arenas)
         keeper = cls(crawler, libc, crawler.settings.getfloat("NEWSMON_MALLOC_TRIM_SECONDS", 30.0))
         crawler.signals.connect(keeper.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(keeper.spider_closed, signal=signals.spider_closed)
