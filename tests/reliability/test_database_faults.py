@@ -40,10 +40,13 @@ from tests.services import POSTGRES_ADMIN_URL, fresh_postgres_database
 ARTICLES = 30
 
 
-def _site(tmp_path: Path, delay: float) -> LocalSite:
+def _site(tmp_path: Path, delay: float, last_delay: float | None = None) -> LocalSite:
+    """Every article page answers after `delay`; the last one after `last_delay`, which
+    keeps the crawl running until the test has ended the outage."""
     root = tmp_path / "site"
     write_feed_site(root, ARTICLES, "outage")
-    return LocalSite(root, delays={r"^/a/": delay})
+    delays = {rf"^/a/{ARTICLES - 1}\.html$": last_delay} if last_delay is not None else {}
+    return LocalSite(root, delays={**delays, r"^/a/": delay})
 
 
 def _set_writable(db_url: str, writable: bool) -> None:
@@ -69,7 +72,9 @@ def _wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
 @pytest.mark.postgres
 @pytest.mark.slow
 def test_database_unavailable_mid_crawl_articles_spooled_then_written(tmp_path: Path) -> None:
-    with fresh_postgres_database() as db_url, _site(tmp_path, delay=0.15) as site:
+    # the other 29 articles reach the store (and the spool) within ~5 s of the start, while
+    # the crawl is held open: ending it during the outage left the whole spool unwritten
+    with fresh_postgres_database() as db_url, _site(tmp_path, delay=0.15, last_delay=10.0) as site:
         sources = write_sources(tmp_path / "sources.yaml",
                                 {"id": "outage", "name": "断库", "feeds": [f"{site.url}/rss.xml"]})
         spool_dir = tmp_path / "spool"
